@@ -1,0 +1,49 @@
+"""The domain model: every table of DOMAIN.md, split by aggregate."""
+
+from .anagrafiche import (
+    CategoriaSvantaggio,
+    Comune,
+    DatiSensibili,
+    EnteOspitante,
+    Persona,
+    Postazione,
+    persona_svantaggio,
+)
+from .audit import RegistroAudit
+from .base import Base, db
+from .errors import DomainError
+from .fatture import Fattura, Pagamento, RigaFattura
+from .percorsi import Addebito, Diario, Ore, Percorso, RigaVoucher, Voucher
+from .programmi import Budget, Programma, VariazioneBudget, VoceListino
+from .utenti import RUOLI, Ruolo, Utente, ruoli_utenti
+
+__all__ = [
+    "Addebito",
+    "Base",
+    "Budget",
+    "CategoriaSvantaggio",
+    "Comune",
+    "DatiSensibili",
+    "Diario",
+    "DomainError",
+    "EnteOspitante",
+    "Fattura",
+    "Ore",
+    "Pagamento",
+    "Percorso",
+    "Persona",
+    "Postazione",
+    "Programma",
+    "RUOLI",
+    "RegistroAudit",
+    "RigaFattura",
+    "RigaVoucher",
+    "Ruolo",
+    "Utente",
+    "VariazioneBudget",
+    "VoceListino",
+    "Voucher",
+    "db",
+    "persona_svantaggio",
+    "ruoli_utenti",
+]

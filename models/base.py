@@ -1,0 +1,180 @@
+"""Declarative base, the shared db object, column types and the domain enums."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Annotated
+
+from flask_sqlalchemy import SQLAlchemy
+from flask_babel import gettext
+from sqlalchemy import Enum, MetaData, Numeric, String, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+#: Constraint names are deterministic, so migrations and error messages can refer to them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: Money: two decimals, never float.
+Euro = Annotated[Decimal, mapped_column(Numeric(12, 2))]
+#: Hours: 0.25 granularity fits in two decimals.
+QuantitaOre = Annotated[Decimal, mapped_column(Numeric(5, 2))]
+#: Percentages (VAT rate, attendance share, disability).
+Percentuale = Annotated[Decimal, mapped_column(Numeric(5, 2))]
+Str20 = Annotated[str, mapped_column(String(20))]
+Str100 = Annotated[str, mapped_column(String(100))]
+Str200 = Annotated[str, mapped_column(String(200))]
+
+
+class Base(DeclarativeBase):
+    """Base of every model: the naming convention of its constraints."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record):
+    """SQLite enforces foreign keys only when asked, on every connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return msgid
+
+
+class LabelledEnum(enum.Enum):
+    """An enum whose values are English msgids; ``label`` is the translated text."""
+
+    @property
+    def label(self) -> str:
+        return gettext(self.value)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str):
+    """A string-backed enum column with a named CHECK listing its values."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.name) for m in enum_cls),
+        validate_strings=True,
+    )
+
+
+class Sesso(LabelledEnum):
+    M = N_("male")
+    F = N_("female")
+
+
+class TipologiaPercorso(LabelledEnum):
+    """Path types (DOMAIN.md, "Path types")."""
+
+    ASSISTENZIALE = N_("welfare")
+    TIROCINIO = N_("internship")
+    INSERIMENTO_LAVORATIVO = N_("job placement")
+    PROGETTO_PERSONALIZZATO = N_("personalised project")
+
+
+class StatoPercorso(LabelledEnum):
+    """States of a Percorso (DOMAIN.md, "The flow"); changed only by operations."""
+
+    SEGNALATO = N_("referred")
+    PRESO_IN_CARICO = N_("taken in charge")
+    IN_VALUTAZIONE = N_("under evaluation")
+    VOUCHER_PROPOSTO = N_("voucher proposed")
+    VOUCHER_APPROVATO = N_("voucher approved")
+    ATTIVO = N_("active")
+    CONCLUSO = N_("concluded")
+    INTERROTTO = N_("interrupted")
+    RITIRATO = N_("withdrawn")
+
+
+class Esito(LabelledEnum):
+    ASSUNTO = N_("hired")
+    NON_ASSUNTO = N_("not hired")
+
+
+class StatoVoucher(LabelledEnum):
+    PROPOSTO = N_("proposed")
+    APPROVATO = N_("approved")
+    RESPINTO = N_("rejected")
+
+
+class TipoEnte(LabelledEnum):
+    ASSOCIAZIONE = N_("association")
+    ENTE_PUBBLICO = N_("public body")
+    COOP_A = N_("social cooperative type A")
+    COOP_B = N_("social cooperative type B")
+    IMPRESA = N_("company")
+    ALTRO = N_("other")
+
+
+class CondizioneOccupazionale(LabelledEnum):
+    DISOCCUPATO = N_("unemployed")
+    INOCCUPATO = N_("never employed")
+    OCCUPATO = N_("employed")
+    STUDENTE = N_("student")
+    PENSIONATO = N_("retired")
+
+
+class TipoVoce(LabelledEnum):
+    """What a price-list item prices; operations look items up by kind."""
+
+    ATTIVAZIONE_TIROCINIO = N_("internship activation")
+    ASSUNZIONE = N_("hiring")
+    ORA_AFFIANCAMENTO = N_("tutoring hour")
+    ALTRO = N_("other")
+
+
+class TipoOre(LabelledEnum):
+    PRESENZA = N_("attendance")
+    AFFIANCAMENTO = N_("tutoring")
+
+
+class TipoEvento(LabelledEnum):
+    COLLOQUIO = N_("interview")
+    VISITA_AZIENDALE = N_("company visit")
+    INCONTRO_VERIFICA = N_("review meeting")
+    RELAZIONE_SERVIZIO_SOCIALE = N_("report to the social service")
+    EQUIPE = N_("joint team meeting")
+    ALTRO = N_("other")
+
+
+class TipoDocumento(LabelledEnum):
+    """FatturaPA TipoDocumento: invoice and credit note."""
+
+    TD01 = N_("invoice")
+    TD04 = N_("credit note")
+
+
+class StatoFattura(LabelledEnum):
+    BOZZA = N_("draft")
+    EMESSA = N_("issued")
+    PAGATA = N_("paid")
+    STORNATA = N_("credited")
+
+
+class TipoContratto(LabelledEnum):
+    TEMPO_INDETERMINATO = N_("permanent")
+    TEMPO_DETERMINATO = N_("fixed-term")
+    APPRENDISTATO = N_("apprenticeship")
+    SOMMINISTRAZIONE = N_("temporary agency")
+    ALTRO = N_("other")

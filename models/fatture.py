@@ -1,0 +1,192 @@
+"""Invoices to Comuni, their lines and payments (DOMAIN.md, "Prices" and e-invoicing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask_babel import gettext
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .anagrafiche import Comune, check_dates_in_order
+from .base import (
+    Base,
+    Euro,
+    Percentuale,
+    StatoFattura,
+    Str200,
+    TipoDocumento,
+    enum_column,
+)
+from .errors import DomainError
+from .programmi import Programma, VoceListino
+
+
+class Fattura(Base):
+    """An invoice (TD01) or credit note (TD04) to a Comune for a programme and period.
+
+    Number and year are assigned when issued; the totals are the immutable snapshot of
+    the issued document. An issued invoice is never edited or deleted.
+    """
+
+    __tablename__ = "fattura"
+    __table_args__ = (
+        UniqueConstraint("anno", "numero", name="uq_fattura_anno_numero"),
+        CheckConstraint("periodo_al >= periodo_dal", name="periodo"),
+        CheckConstraint("numero IS NULL OR numero > 0", name="numero_positivo"),
+        CheckConstraint(
+            "stato = 'BOZZA' OR (numero IS NOT NULL AND anno IS NOT NULL "
+            "AND data IS NOT NULL AND imponibile IS NOT NULL AND iva IS NOT NULL)",
+            name="emessa_numerata",
+        ),
+        CheckConstraint("imponibile IS NULL OR imponibile >= 0", name="imponibile"),
+        CheckConstraint("iva IS NULL OR iva >= 0", name="iva"),
+        CheckConstraint(
+            "tipo_documento <> 'TD04' OR fattura_stornata_id IS NOT NULL",
+            name="nota_credito_riferita",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comune_id: Mapped[int] = mapped_column(
+        ForeignKey("comune.id", ondelete="RESTRICT"), index=True
+    )
+    programma_id: Mapped[int] = mapped_column(
+        ForeignKey("programma.id", ondelete="RESTRICT"), index=True
+    )
+    tipo_documento: Mapped[TipoDocumento] = mapped_column(
+        enum_column(TipoDocumento, "tipo_documento"), default=TipoDocumento.TD01
+    )
+    #: For a credit note, the invoice it reverses.
+    fattura_stornata_id: Mapped[int | None] = mapped_column(
+        ForeignKey("fattura.id", ondelete="RESTRICT")
+    )
+    anno: Mapped[int | None] = mapped_column(Integer)
+    numero: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[dt.date | None] = mapped_column(Date)
+    periodo_dal: Mapped[dt.date] = mapped_column(Date)
+    periodo_al: Mapped[dt.date] = mapped_column(Date)
+    stato: Mapped[StatoFattura] = mapped_column(
+        enum_column(StatoFattura, "stato_fattura"), default=StatoFattura.BOZZA, index=True
+    )
+    #: Scissione dei pagamenti: the Comune pays the VAT to the State.
+    split_payment: Mapped[bool] = mapped_column(Boolean, default=True)
+    cig: Mapped[str | None] = mapped_column(String(10))
+    cup: Mapped[str | None] = mapped_column(String(15))
+    imponibile: Mapped[Euro | None]
+    iva: Mapped[Euro | None]
+
+    comune: Mapped[Comune] = relationship()
+    programma: Mapped[Programma] = relationship()
+    fattura_stornata: Mapped[Fattura | None] = relationship(remote_side=[id])
+    righe: Mapped[list[RigaFattura]] = relationship(
+        back_populates="fattura", cascade="all, delete-orphan", order_by="RigaFattura.id"
+    )
+    pagamenti: Mapped[list[Pagamento]] = relationship(
+        back_populates="fattura", order_by="Pagamento.data"
+    )
+
+    @property
+    def totale(self) -> Decimal | None:
+        if self.imponibile is None or self.iva is None:
+            return None
+        return self.imponibile + self.iva
+
+    @property
+    def modificabile(self) -> bool:
+        return self.stato == StatoFattura.BOZZA
+
+    def validate_model(self) -> None:
+        check_dates_in_order(
+            self.periodo_dal,
+            self.periodo_al,
+            gettext("The end of the period must not precede its start."),
+            "periodo_al",
+        )
+
+    def __str__(self) -> str:
+        if self.numero:
+            return f"{self.numero}/{self.anno}"
+        return gettext("Draft #%(id)s", id=self.id)
+
+
+class RigaFattura(Base):
+    """An invoice line: the charges of one item grouped, with the price applied."""
+
+    __tablename__ = "riga_fattura"
+    __table_args__ = (
+        CheckConstraint("quantita > 0", name="quantita_positiva"),
+        CheckConstraint("prezzo_unitario >= 0", name="prezzo_non_negativo"),
+        CheckConstraint("aliquota_iva >= 0 AND aliquota_iva <= 100", name="aliquota_iva"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fattura_id: Mapped[int] = mapped_column(
+        ForeignKey("fattura.id", ondelete="CASCADE"), index=True
+    )
+    voce_listino_id: Mapped[int | None] = mapped_column(
+        ForeignKey("voce_listino.id", ondelete="RESTRICT")
+    )
+    descrizione: Mapped[Str200]
+    quantita: Mapped[Decimal] = mapped_column(Numeric(9, 2))
+    prezzo_unitario: Mapped[Euro]
+    aliquota_iva: Mapped[Percentuale] = mapped_column(default=22)
+
+    fattura: Mapped[Fattura] = relationship(back_populates="righe")
+    voce_listino: Mapped[VoceListino | None] = relationship()
+
+    @property
+    def importo(self) -> Decimal:
+        """Line taxable amount, rounded half-up to the cent (DOMAIN.md, "Prices")."""
+        from decimal import ROUND_HALF_UP
+
+        if self.quantita is None or self.prezzo_unitario is None:
+            return Decimal("0.00")
+        return (self.quantita * self.prezzo_unitario).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+
+    def validate_model(self) -> None:
+        if self.quantita is not None and self.quantita <= 0:
+            raise DomainError(gettext("The quantity must be more than 0."), "quantita")
+        if self.prezzo_unitario is not None and self.prezzo_unitario < 0:
+            raise DomainError(
+                gettext("The unit price cannot be negative."), "prezzo_unitario"
+            )
+
+    def __str__(self) -> str:
+        return self.descrizione
+
+
+class Pagamento(Base):
+    """A payment received against an invoice."""
+
+    __tablename__ = "pagamento"
+    __table_args__ = (CheckConstraint("importo > 0", name="importo_positivo"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fattura_id: Mapped[int] = mapped_column(
+        ForeignKey("fattura.id", ondelete="RESTRICT"), index=True
+    )
+    data: Mapped[dt.date] = mapped_column(Date)
+    importo: Mapped[Euro]
+    riferimento: Mapped[str | None] = mapped_column(String(100))
+
+    fattura: Mapped[Fattura] = relationship(back_populates="pagamenti")
+
+    def validate_model(self) -> None:
+        if self.importo is not None and self.importo <= 0:
+            raise DomainError(gettext("The amount must be more than 0."), "importo")
+
+    def __str__(self) -> str:
+        return f"{self.data:%d/%m/%Y} {self.importo}"

@@ -1,0 +1,357 @@
+"""The case (Percorso) and what hangs off it: vouchers, hours, diary and charges."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask_babel import gettext
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .anagrafiche import Comune, EnteOspitante, Persona, Postazione, check_dates_in_order
+from .base import (
+    Base,
+    Esito,
+    QuantitaOre,
+    StatoPercorso,
+    StatoVoucher,
+    TipoContratto,
+    TipoEvento,
+    TipologiaPercorso,
+    TipoOre,
+    enum_column,
+)
+from .errors import DomainError
+from .programmi import Programma, VoceListino
+from .utenti import Utente
+
+#: Quantities of a voucher line or a charge (hours may be fractional).
+Quantita = Numeric(9, 2)
+
+
+class Percorso(Base):
+    """A path: Persona x referring Comune x programme, from referral to outcome.
+
+    ``stato`` and the step dates are set by models/operations, never by forms.
+    """
+
+    __tablename__ = "percorso"
+    __table_args__ = (
+        CheckConstraint(
+            "data_presa_in_carico IS NULL OR data_presa_in_carico >= data_segnalazione",
+            name="presa_in_carico_dopo_segnalazione",
+        ),
+        CheckConstraint(
+            "data_primo_colloquio IS NULL OR data_primo_colloquio >= data_presa_in_carico",
+            name="colloquio_dopo_presa_in_carico",
+        ),
+        CheckConstraint(
+            "data_avvio IS NULL OR data_avvio >= data_presa_in_carico",
+            name="avvio_dopo_presa_in_carico",
+        ),
+        CheckConstraint(
+            "data_fine_prevista IS NULL OR data_fine_prevista >= data_avvio",
+            name="fine_prevista_dopo_avvio",
+        ),
+        CheckConstraint(
+            "data_fine IS NULL OR data_fine >= data_segnalazione", name="fine_dopo_segnalazione"
+        ),
+        CheckConstraint(
+            "proroga_giorni IS NULL OR (proroga_giorni > 0 AND motivo_proroga IS NOT NULL)",
+            name="proroga_motivata",
+        ),
+        CheckConstraint(
+            "stato <> 'ATTIVO' OR (data_avvio IS NOT NULL AND postazione_id IS NOT NULL)",
+            name="attivo_con_postazione",
+        ),
+        CheckConstraint(
+            "stato <> 'CONCLUSO' OR (esito IS NOT NULL AND data_fine IS NOT NULL)",
+            name="concluso_con_esito",
+        ),
+        CheckConstraint(
+            "esito IS NULL OR esito <> 'ASSUNTO' OR (data_assunzione IS NOT NULL "
+            "AND datore_lavoro_id IS NOT NULL AND tipo_contratto IS NOT NULL)",
+            name="assunzione_completa",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    persona_id: Mapped[int] = mapped_column(
+        ForeignKey("persona.id", ondelete="RESTRICT"), index=True
+    )
+    #: The referring Comune: whose budget pays and whose social workers may see it.
+    comune_id: Mapped[int] = mapped_column(
+        ForeignKey("comune.id", ondelete="RESTRICT"), index=True
+    )
+    programma_id: Mapped[int] = mapped_column(
+        ForeignKey("programma.id", ondelete="RESTRICT"), index=True
+    )
+    tipologia: Mapped[TipologiaPercorso] = mapped_column(
+        enum_column(TipologiaPercorso, "tipologia_percorso")
+    )
+    stato: Mapped[StatoPercorso] = mapped_column(
+        enum_column(StatoPercorso, "stato_percorso"),
+        default=StatoPercorso.SEGNALATO,
+        index=True,
+    )
+    data_segnalazione: Mapped[dt.date] = mapped_column(Date)
+    segnalazione_di_gruppo: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Extra days granted for intake (group referrals), with the reason.
+    proroga_giorni: Mapped[int | None] = mapped_column(Integer)
+    motivo_proroga: Mapped[str | None] = mapped_column(Text)
+    data_presa_in_carico: Mapped[dt.date | None] = mapped_column(Date)
+    data_primo_colloquio: Mapped[dt.date | None] = mapped_column(Date)
+    data_avvio: Mapped[dt.date | None] = mapped_column(Date)
+    data_fine_prevista: Mapped[dt.date | None] = mapped_column(Date)
+    data_fine: Mapped[dt.date | None] = mapped_column(Date)
+    #: The agency's case worker.
+    operatore_id: Mapped[int | None] = mapped_column(
+        ForeignKey("utente.id", ondelete="RESTRICT"), index=True
+    )
+    #: The Comune's social worker following the person.
+    assistente_sociale_id: Mapped[int | None] = mapped_column(
+        ForeignKey("utente.id", ondelete="RESTRICT"), index=True
+    )
+    postazione_id: Mapped[int | None] = mapped_column(
+        ForeignKey("postazione.id", ondelete="RESTRICT"), index=True
+    )
+    esito: Mapped[Esito | None] = mapped_column(enum_column(Esito, "esito"))
+    data_assunzione: Mapped[dt.date | None] = mapped_column(Date)
+    datore_lavoro_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ente_ospitante.id", ondelete="RESTRICT"), index=True
+    )
+    tipo_contratto: Mapped[TipoContratto | None] = mapped_column(
+        enum_column(TipoContratto, "tipo_contratto")
+    )
+    motivo_chiusura: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    persona: Mapped[Persona] = relationship()
+    comune: Mapped[Comune] = relationship()
+    programma: Mapped[Programma] = relationship()
+    operatore: Mapped[Utente | None] = relationship(foreign_keys=[operatore_id])
+    assistente_sociale: Mapped[Utente | None] = relationship(
+        foreign_keys=[assistente_sociale_id]
+    )
+    postazione: Mapped[Postazione | None] = relationship()
+    datore_lavoro: Mapped[EnteOspitante | None] = relationship(
+        foreign_keys=[datore_lavoro_id]
+    )
+    vouchers: Mapped[list[Voucher]] = relationship(
+        back_populates="percorso", order_by="Voucher.id"
+    )
+    diario: Mapped[list[Diario]] = relationship(
+        back_populates="percorso", order_by="Diario.data"
+    )
+
+    def validate_model(self) -> None:
+        check_dates_in_order(
+            self.data_segnalazione,
+            self.data_presa_in_carico,
+            gettext("The intake date must not precede the referral date."),
+            "data_presa_in_carico",
+        )
+        if self.data_segnalazione and self.data_segnalazione > dt.date.today():
+            raise DomainError(
+                gettext("The referral date cannot be in the future."),
+                "data_segnalazione",
+            )
+
+    def __str__(self) -> str:
+        persona = str(self.persona) if self.persona else ""
+        return f"#{self.id} {persona} ({self.tipologia.label if self.tipologia else ''})"
+
+
+class Voucher(Base):
+    """The planned services of a path and the PAL manager's decision on them."""
+
+    __tablename__ = "voucher"
+    __table_args__ = (
+        CheckConstraint(
+            "stato <> 'RESPINTO' OR motivo_rifiuto IS NOT NULL", name="rifiuto_motivato"
+        ),
+        CheckConstraint(
+            "stato = 'PROPOSTO' OR (data_decisione IS NOT NULL AND decisore_id IS NOT NULL)",
+            name="decisione_completa",
+        ),
+        CheckConstraint(
+            "data_decisione IS NULL OR data_decisione >= data_proposta",
+            name="decisione_dopo_proposta",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    percorso_id: Mapped[int] = mapped_column(
+        ForeignKey("percorso.id", ondelete="RESTRICT"), index=True
+    )
+    stato: Mapped[StatoVoucher] = mapped_column(
+        enum_column(StatoVoucher, "stato_voucher"), default=StatoVoucher.PROPOSTO
+    )
+    data_proposta: Mapped[dt.date] = mapped_column(Date)
+    data_decisione: Mapped[dt.date | None] = mapped_column(Date)
+    decisore_id: Mapped[int | None] = mapped_column(
+        ForeignKey("utente.id", ondelete="RESTRICT")
+    )
+    motivo_rifiuto: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    percorso: Mapped[Percorso] = relationship(back_populates="vouchers")
+    decisore: Mapped[Utente | None] = relationship()
+    righe: Mapped[list[RigaVoucher]] = relationship(
+        back_populates="voucher", cascade="all, delete-orphan", order_by="RigaVoucher.id"
+    )
+
+    @property
+    def imponibile(self) -> Decimal:
+        """Taxable total of the lines (DOMAIN.md, "Prices"); computed, not stored."""
+        return sum((r.importo for r in self.righe), Decimal("0.00"))
+
+    def __str__(self) -> str:
+        return gettext("Voucher #%(id)s", id=self.id)
+
+
+class RigaVoucher(Base):
+    """A planned service: a price-list item and its quantity."""
+
+    __tablename__ = "riga_voucher"
+    __table_args__ = (
+        UniqueConstraint("voucher_id", "voce_listino_id", name="uq_riga_voucher_voce"),
+        CheckConstraint("quantita > 0", name="quantita_positiva"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    voucher_id: Mapped[int] = mapped_column(
+        ForeignKey("voucher.id", ondelete="CASCADE"), index=True
+    )
+    voce_listino_id: Mapped[int] = mapped_column(
+        ForeignKey("voce_listino.id", ondelete="RESTRICT"), index=True
+    )
+    quantita: Mapped[Decimal] = mapped_column(Quantita)
+
+    voucher: Mapped[Voucher] = relationship(back_populates="righe")
+    voce_listino: Mapped[VoceListino] = relationship()
+
+    @property
+    def importo(self) -> Decimal:
+        if self.voce_listino is None or self.quantita is None:
+            return Decimal("0.00")
+        return (self.quantita * self.voce_listino.prezzo_unitario).quantize(Decimal("0.01"))
+
+    def validate_model(self) -> None:
+        if self.quantita is not None and self.quantita <= 0:
+            raise DomainError(gettext("The quantity must be more than 0."), "quantita")
+
+    def __str__(self) -> str:
+        return f"{self.voce_listino} x {self.quantita}"
+
+
+class Ore(Base):
+    """Hours on a date for a path: attendance at the position, or tutoring by the agency."""
+
+    __tablename__ = "ore"
+    __table_args__ = (
+        UniqueConstraint("percorso_id", "tipo", "data", name="uq_ore_percorso_tipo_data"),
+        CheckConstraint("ore > 0 AND ore <= 24", name="ore_in_giornata"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    percorso_id: Mapped[int] = mapped_column(
+        ForeignKey("percorso.id", ondelete="RESTRICT"), index=True
+    )
+    data: Mapped[dt.date] = mapped_column(Date, index=True)
+    tipo: Mapped[TipoOre] = mapped_column(
+        enum_column(TipoOre, "tipo_ore"), default=TipoOre.PRESENZA
+    )
+    ore: Mapped[QuantitaOre]
+    #: Who delivered the tutoring hour (NULL for attendance).
+    operatore_id: Mapped[int | None] = mapped_column(
+        ForeignKey("utente.id", ondelete="RESTRICT")
+    )
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    percorso: Mapped[Percorso] = relationship()
+    operatore: Mapped[Utente | None] = relationship()
+
+    def validate_model(self) -> None:
+        if self.ore is not None and not (Decimal(0) < self.ore <= 24):
+            raise DomainError(
+                gettext("Hours must be more than 0 and at most 24."), "ore"
+            )
+
+    def __str__(self) -> str:
+        return f"{self.data:%d/%m/%Y} {self.ore}"
+
+
+class Diario(Base):
+    """A dated event of a path: interview, company visit, review, report to the Comune."""
+
+    __tablename__ = "diario"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    percorso_id: Mapped[int] = mapped_column(
+        ForeignKey("percorso.id", ondelete="RESTRICT"), index=True
+    )
+    data: Mapped[dt.date] = mapped_column(Date)
+    tipo: Mapped[TipoEvento] = mapped_column(enum_column(TipoEvento, "tipo_evento"))
+    descrizione: Mapped[str] = mapped_column(Text)
+    autore_id: Mapped[int | None] = mapped_column(
+        ForeignKey("utente.id", ondelete="RESTRICT")
+    )
+
+    percorso: Mapped[Percorso] = relationship(back_populates="diario")
+    autore: Mapped[Utente | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.data:%d/%m/%Y} {self.tipo.label if self.tipo else ''}"
+
+
+class Addebito(Base):
+    """A delivered billable service, priced by its price-list item, invoiced at most once."""
+
+    __tablename__ = "addebito"
+    __table_args__ = (
+        CheckConstraint("quantita > 0", name="quantita_positiva"),
+        UniqueConstraint("ore_id", name="uq_addebito_ore_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    percorso_id: Mapped[int] = mapped_column(
+        ForeignKey("percorso.id", ondelete="RESTRICT"), index=True
+    )
+    voce_listino_id: Mapped[int] = mapped_column(
+        ForeignKey("voce_listino.id", ondelete="RESTRICT"), index=True
+    )
+    data: Mapped[dt.date] = mapped_column(Date, index=True)
+    quantita: Mapped[Decimal] = mapped_column(Quantita)
+    descrizione: Mapped[str | None] = mapped_column(String(200))
+    #: The tutoring hours this charge bills, for hour charges.
+    ore_id: Mapped[int | None] = mapped_column(ForeignKey("ore.id", ondelete="RESTRICT"))
+    #: The invoice line that bills it; NULL while uninvoiced or after a credit note.
+    riga_fattura_id: Mapped[int | None] = mapped_column(
+        ForeignKey("riga_fattura.id", ondelete="RESTRICT"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+    percorso: Mapped[Percorso] = relationship()
+    voce_listino: Mapped[VoceListino] = relationship()
+    ore: Mapped[Ore | None] = relationship()
+
+    @property
+    def importo(self) -> Decimal:
+        return (self.quantita * self.voce_listino.prezzo_unitario).quantize(Decimal("0.01"))
+
+    def __str__(self) -> str:
+        return f"{self.voce_listino.descrizione if self.voce_listino else ''} {self.data:%d/%m/%Y}"

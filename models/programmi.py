@@ -1,0 +1,210 @@
+"""Programmes, their price lists and the Comuni's budgets with the history of changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask_babel import gettext
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .anagrafiche import Comune, check_dates_in_order
+from .base import Base, Euro, Percentuale, Str100, Str200, TipoVoce, enum_column
+from .errors import DomainError
+
+
+class Programma(Base):
+    """A programme: its period, deadlines, internship settings, price list and budgets."""
+
+    __tablename__ = "programma"
+    __table_args__ = (
+        UniqueConstraint("nome", name="uq_programma_nome"),
+        CheckConstraint("data_fine IS NULL OR data_fine >= data_inizio", name="periodo"),
+        CheckConstraint("giorni_presa_in_carico > 0", name="giorni_presa_in_carico"),
+        CheckConstraint("giorni_avvio > 0", name="giorni_avvio"),
+        CheckConstraint("indennita_mensile >= 0", name="indennita_mensile"),
+        CheckConstraint(
+            "presenza_minima_pct >= 0 AND presenza_minima_pct <= 100",
+            name="presenza_minima_pct",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nome: Mapped[Str100]
+    titolare: Mapped[Str200]
+    descrizione: Mapped[str | None] = mapped_column(Text)
+    data_inizio: Mapped[dt.date] = mapped_column(Date)
+    data_fine: Mapped[dt.date | None] = mapped_column(Date)
+    #: Days allowed from referral to intake (DOMAIN.md: 15).
+    giorni_presa_in_carico: Mapped[int] = mapped_column(Integer, default=15)
+    #: Days allowed from intake to activation (DOMAIN.md: 15).
+    giorni_avvio: Mapped[int] = mapped_column(Integer, default=15)
+    #: Monthly internship indemnity paid for full attendance.
+    indennita_mensile: Mapped[Euro] = mapped_column(default=0)
+    #: Minimum share of expected attendance (%) that earns the full indemnity.
+    presenza_minima_pct: Mapped[Percentuale] = mapped_column(default=70)
+    cig: Mapped[str | None] = mapped_column(String(10))
+    cup: Mapped[str | None] = mapped_column(String(15))
+
+    voci: Mapped[list[VoceListino]] = relationship(
+        back_populates="programma", order_by="VoceListino.codice"
+    )
+
+    def validate_model(self) -> None:
+        check_dates_in_order(
+            self.data_inizio,
+            self.data_fine,
+            gettext("The end date must not precede the start date."),
+            "data_fine",
+        )
+
+    def __str__(self) -> str:
+        return self.nome
+
+
+class VoceListino(Base):
+    """A price-list item of a programme, valid between two dates (DOMAIN.md, "Prices")."""
+
+    __tablename__ = "voce_listino"
+    __table_args__ = (
+        UniqueConstraint("programma_id", "codice", "valido_dal", name="uq_voce_listino"),
+        CheckConstraint("prezzo_unitario >= 0", name="prezzo_non_negativo"),
+        CheckConstraint("aliquota_iva >= 0 AND aliquota_iva <= 100", name="aliquota_iva"),
+        CheckConstraint("valido_al IS NULL OR valido_al >= valido_dal", name="validita"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programma_id: Mapped[int] = mapped_column(
+        ForeignKey("programma.id", ondelete="RESTRICT"), index=True
+    )
+    codice: Mapped[str] = mapped_column(String(30))
+    descrizione: Mapped[Str200]
+    tipo: Mapped[TipoVoce] = mapped_column(enum_column(TipoVoce, "tipo_voce"))
+    #: The unit the price refers to, e.g. "ora", "attivazione".
+    unita: Mapped[str] = mapped_column(String(30))
+    prezzo_unitario: Mapped[Euro]
+    aliquota_iva: Mapped[Percentuale] = mapped_column(default=22)
+    valido_dal: Mapped[dt.date] = mapped_column(Date)
+    valido_al: Mapped[dt.date | None] = mapped_column(Date)
+
+    programma: Mapped[Programma] = relationship(back_populates="voci")
+
+    def validate_model(self) -> None:
+        if self.prezzo_unitario is not None and self.prezzo_unitario < 0:
+            raise DomainError(
+                gettext("The unit price cannot be negative."), "prezzo_unitario"
+            )
+        if self.aliquota_iva is not None and not (0 <= self.aliquota_iva <= 100):
+            raise DomainError(
+                gettext("The VAT rate must be between 0 and 100."), "aliquota_iva"
+            )
+        check_dates_in_order(
+            self.valido_dal,
+            self.valido_al,
+            gettext("The end of validity must not precede its start."),
+            "valido_al",
+        )
+
+    def __str__(self) -> str:
+        return f"{self.descrizione} (€ {self.prezzo_unitario})"
+
+
+class Budget(Base):
+    """What a Comune puts into a programme for a period. Changes are kept as VariazioneBudget.
+
+    Committed, consumed, invoiced and remaining amounts are derived (models/queries.py),
+    never stored.
+    """
+
+    __tablename__ = "budget"
+    __table_args__ = (
+        UniqueConstraint("programma_id", "comune_id", "data_inizio", name="uq_budget_periodo"),
+        CheckConstraint("importo_iniziale >= 0", name="importo_non_negativo"),
+        CheckConstraint("data_fine >= data_inizio", name="periodo"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programma_id: Mapped[int] = mapped_column(
+        ForeignKey("programma.id", ondelete="RESTRICT"), index=True
+    )
+    comune_id: Mapped[int] = mapped_column(
+        ForeignKey("comune.id", ondelete="RESTRICT"), index=True
+    )
+    data_inizio: Mapped[dt.date] = mapped_column(Date)
+    data_fine: Mapped[dt.date] = mapped_column(Date)
+    #: The amount first agreed; later changes are VariazioneBudget rows.
+    importo_iniziale: Mapped[Euro]
+    criteri: Mapped[str | None] = mapped_column(Text)
+    cig: Mapped[str | None] = mapped_column(String(10))
+    cup: Mapped[str | None] = mapped_column(String(15))
+
+    programma: Mapped[Programma] = relationship()
+    comune: Mapped[Comune] = relationship()
+    variazioni: Mapped[list[VariazioneBudget]] = relationship(
+        back_populates="budget",
+        cascade="all, delete-orphan",
+        order_by="VariazioneBudget.data",
+    )
+
+    @property
+    def stanziato(self) -> Decimal:
+        """Allocated amount after changes: initial plus every VariazioneBudget."""
+        return (self.importo_iniziale or Decimal("0")) + sum(
+            (x.importo or Decimal("0") for x in self.variazioni), Decimal("0")
+        )
+
+    def validate_model(self) -> None:
+        if self.importo_iniziale is not None and self.importo_iniziale < 0:
+            raise DomainError(
+                gettext("The amount cannot be negative."), "importo_iniziale"
+            )
+        check_dates_in_order(
+            self.data_inizio,
+            self.data_fine,
+            gettext("The end date must not precede the start date."),
+            "data_fine",
+        )
+        if self.stanziato < 0:
+            raise DomainError(
+                gettext("After its changes the budget would be negative."), "variazioni"
+            )
+
+    def __str__(self) -> str:
+        comune = self.comune.nome if self.comune else ""
+        return f"{comune} {self.data_inizio:%d/%m/%Y}–{self.data_fine:%d/%m/%Y}"
+
+
+class VariazioneBudget(Base):
+    """A change to a budget (increase or cut), with its reason: the budget's history."""
+
+    __tablename__ = "variazione_budget"
+    __table_args__ = (CheckConstraint("importo <> 0", name="importo_non_nullo"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    budget_id: Mapped[int] = mapped_column(
+        ForeignKey("budget.id", ondelete="CASCADE"), index=True
+    )
+    data: Mapped[dt.date] = mapped_column(Date)
+    #: Positive adds money, negative takes it away.
+    importo: Mapped[Euro]
+    motivo: Mapped[Str200]
+    registrata_il: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=func.now()
+    )
+
+    budget: Mapped[Budget] = relationship(back_populates="variazioni")
+
+    def __str__(self) -> str:
+        return f"{self.data:%d/%m/%Y} {self.importo}"
+

@@ -1,0 +1,66 @@
+"""CLI commands: ``flask seed ...`` (reference and demo data) and ``flask users ...``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from models import db
+
+from .users import create_user, ensure_roles
+
+seed_cli = AppGroup("seed", help="Load reference and demo data.")
+users_cli = AppGroup("users", help="Manage console users.")
+
+
+@seed_cli.command("roles")
+def seed_roles() -> None:
+    """Create the five roles if missing."""
+    ensure_roles(db.session)
+    db.session.commit()
+    click.echo("Roles ready.")
+
+
+@seed_cli.command("demo")
+def seed_demo() -> None:
+    """Load the deterministic demo data set (idempotent: does nothing if already loaded)."""
+    from .demo import load_demo
+
+    created = load_demo(db.session)
+    db.session.commit()
+    click.echo("Demo data loaded." if created else "Demo data already present.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", "roles", multiple=True, required=True, help="Role code (repeatable).")
+@click.option("--comune", "comune_istat", default=None, help="ISTAT code of the Comune (servizio_sociale).")
+@click.option("--nome", default="")
+@click.option("--cognome", default="")
+def users_create(email, password, roles, comune_istat, nome, cognome) -> None:
+    """Add a console user with the given roles."""
+    from models.errors import DomainError
+
+    try:
+        create_user(
+            db.session,
+            email=email,
+            password=password,
+            roles=roles,
+            comune_istat=comune_istat,
+            nome=nome,
+            cognome=cognome,
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(f"User {email} created.")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the command groups to the app."""
+    app.cli.add_command(seed_cli)
+    app.cli.add_command(users_cli)

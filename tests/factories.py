@@ -1,0 +1,241 @@
+"""Factory functions for test data: valid by default, overridable by keyword."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask_security import hash_password
+
+from models import (
+    CategoriaSvantaggio,
+    Comune,
+    EnteOspitante,
+    Percorso,
+    Persona,
+    Postazione,
+    Programma,
+    Utente,
+    VoceListino,
+)
+from models.base import Sesso, TipoEnte, TipologiaPercorso, TipoVoce
+from seed.codici import make_codice_fiscale, make_partita_iva
+from seed.users import ensure_roles
+
+PASSWORD = "password-di-prova"
+_seq = itertools.count(1)
+_hash_cache: dict[str, str] = {}
+
+
+def password_hash() -> str:
+    """argon2 is slow on purpose: hash the test password once per run."""
+    if PASSWORD not in _hash_cache:
+        _hash_cache[PASSWORD] = hash_password(PASSWORD)
+    return _hash_cache[PASSWORD]
+
+
+def make_comune(session, **kw) -> Comune:
+    n = next(_seq)
+    values = dict(
+        nome=f"Comune {n}",
+        provincia="BS",
+        codice_istat=f"{17000 + n:06d}",
+        codice_fiscale=make_partita_iva(n + 500),
+        codice_ipa=f"UF{n:04d}",
+    )
+    values.update(kw)
+    obj = Comune(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def make_persona(session, comune, **kw) -> Persona:
+    n = next(_seq)
+    nascita = kw.pop("data_nascita", dt.date(1980, 1, 1) + dt.timedelta(days=n * 37))
+    cognome = kw.pop("cognome", f"Cognome{chr(65 + n % 26)}{chr(65 + (n // 26) % 26)}")
+    nome = kw.pop("nome", "Mario")
+    cf = kw.pop("codice_fiscale", None) or make_codice_fiscale(cognome, nome, nascita, "M", "B157")
+    obj = Persona(
+        codice_fiscale=cf,
+        cognome=cognome,
+        nome=nome,
+        data_nascita=nascita,
+        sesso=Sesso.M,
+        comune_residenza=comune,
+        **kw,
+    )
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def make_programma(session, **kw) -> Programma:
+    n = next(_seq)
+    values = dict(nome=f"Programma {n}", titolare="Comunità Montana", data_inizio=dt.date(2025, 1, 1))
+    values.update(kw)
+    obj = Programma(**values)
+    session.add(obj)
+    session.flush()
+    for codice, tipo, unita, prezzo in (
+        ("ATT", TipoVoce.ATTIVAZIONE_TIROCINIO, "attivazione", "200.00"),
+        ("ASS", TipoVoce.ASSUNZIONE, "assunzione", "200.00"),
+        ("ORA", TipoVoce.ORA_AFFIANCAMENTO, "ora", "21.00"),
+    ):
+        session.add(
+            VoceListino(
+                programma=obj,
+                codice=codice,
+                descrizione=tipo.value,
+                tipo=tipo,
+                unita=unita,
+                prezzo_unitario=Decimal(prezzo),
+                aliquota_iva=Decimal("22"),
+                valido_dal=dt.date(2025, 1, 1),
+            )
+        )
+    session.flush()
+    return obj
+
+
+def make_ente(session, comune, **kw) -> EnteOspitante:
+    n = next(_seq)
+    piva = make_partita_iva(n + 9000)
+    values = dict(
+        ragione_sociale=f"Ente {n}",
+        tipo=TipoEnte.IMPRESA,
+        codice_fiscale=piva,
+        partita_iva=piva,
+        comune=comune,
+    )
+    values.update(kw)
+    obj = EnteOspitante(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def make_postazione(session, ente, **kw) -> Postazione:
+    values = dict(
+        ente=ente,
+        mansione="Magazziniere",
+        posti=2,
+        accetta_tirocinio=True,
+        attiva_dal=dt.date(2025, 1, 1),
+    )
+    values.update(kw)
+    obj = Postazione(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def make_percorso(session, persona, comune, programma, **kw) -> Percorso:
+    values = dict(
+        persona=persona,
+        comune=comune,
+        programma=programma,
+        tipologia=TipologiaPercorso.TIROCINIO,
+        data_segnalazione=dt.date(2025, 3, 1),
+    )
+    values.update(kw)
+    obj = Percorso(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def make_user(session, email, roles, comune=None) -> Utente:
+    known = ensure_roles(session)
+    obj = Utente(
+        email=email,
+        password=password_hash(),
+        active=True,
+        fs_uniquifier=uuid.uuid4().hex,
+        roles=[known[r] for r in roles],
+        comune=comune,
+    )
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+@dataclass
+class World:
+    """Two Comuni (ours and another), a programme, people and paths in each, users per role."""
+
+    comune: Comune
+    altro_comune: Comune
+    programma: Programma
+    persona: Persona
+    altra_persona: Persona
+    percorso: Percorso
+    altro_percorso: Percorso
+    ente: EnteOspitante
+    users: dict[str, Utente] = field(default_factory=dict)
+
+    def ids(self) -> WorldIds:
+        return WorldIds(
+            self.comune.id,
+            self.altro_comune.id,
+            self.programma.id,
+            self.persona.id,
+            self.altra_persona.id,
+            self.percorso.id,
+            self.altro_percorso.id,
+            self.ente.id,
+            {k: LoginAs(u) for k, u in self.users.items()},
+        )
+
+
+class LoginAs:
+    """What FlaskLoginClient needs of a user: its Flask-Security id."""
+
+    def __init__(self, user: Utente):
+        self.id = user.id
+        self.email = user.email
+        self.fs_uniquifier = user.fs_uniquifier
+
+    def get_id(self) -> str:
+        return self.fs_uniquifier
+
+
+@dataclass
+class WorldIds:
+    """The ids of a committed World, usable outside its app context."""
+
+    comune: int
+    altro_comune: int
+    programma: int
+    persona: int
+    altra_persona: int
+    percorso: int
+    altro_percorso: int
+    ente: int
+    users: dict[str, LoginAs]
+
+
+def make_world(session) -> World:
+    comune = make_comune(session, nome="Lumezzane")
+    altro = make_comune(session, nome="Gardone Val Trompia")
+    programma = make_programma(session)
+    session.add(CategoriaSvantaggio(codice="L381", descrizione="L. 381/91"))
+    persona = make_persona(session, comune, cognome="Bianchi")
+    altra = make_persona(session, altro, cognome="Verdi")
+    percorso = make_percorso(session, persona, comune, programma)
+    altro_percorso = make_percorso(session, altra, altro, programma)
+    ente = make_ente(session, comune)
+    users = {
+        role: make_user(session, f"{role}@example.org", [role])
+        for role in ("operatore", "pal", "amministrazione", "admin")
+    }
+    users["servizio_sociale"] = make_user(
+        session, "servizio_sociale@example.org", ["servizio_sociale"], comune
+    )
+    users["servizio_sociale_altro"] = make_user(
+        session, "ss-altro@example.org", ["servizio_sociale"], altro
+    )
+    return World(comune, altro, programma, persona, altra, percorso, altro_percorso, ente, users)

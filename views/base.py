@@ -1,0 +1,335 @@
+"""The one base view: role gate, Comune scoping, Italian formats, domain errors -> flash."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask_admin import AdminIndexView, expose
+from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (keeps admin domain loaded)
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.sqla.filters import FilterConverter
+from flask_admin.model import filters as admin_filters
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.form import Select2Field
+from flask_admin.model.form import converts
+from flask_admin.model import typefmt
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    gettext,
+    lazy_gettext,
+)
+from flask_login import current_user
+from sqlalchemy import false
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.exc import IntegrityError
+from wtforms import ValidationError
+
+from models import db
+from models.base import LabelledEnum
+from models.errors import DomainError, integrity_message
+from models.scoping import comune_filter
+
+#: Lookups never return more than this many rows, whatever ``limit`` the client asks.
+AJAX_LIMIT = 20
+
+
+def user_roles() -> set[str]:
+    if not has_request_context() or not current_user or not current_user.is_authenticated:
+        return set()
+    return current_user.role_names
+
+
+def scoped_comune_id() -> int | None:
+    """The Comune a social worker is confined to; None for agency staff."""
+    if "servizio_sociale" in user_roles():
+        return current_user.comune_id or -1
+    return None
+
+
+def scope_query(query, model):
+    """Restrict a query on ``model`` to the current user's Comune, where one applies."""
+    cid = scoped_comune_id()
+    if cid is None:
+        return query
+    cond = comune_filter(model, cid)
+    return query.filter(cond if cond is not None else false())
+
+
+def _fmt_date(view, value, name):
+    return format_date(value, "dd/MM/yyyy")
+
+
+def _fmt_datetime(view, value, name):
+    return format_datetime(value, "dd/MM/yyyy HH:mm")
+
+
+def _fmt_decimal(view, value, name):
+    return format_decimal(value, format="#,##0.00")
+
+
+def _fmt_enum(view, value, name):
+    return value.label if isinstance(value, LabelledEnum) else value.name
+
+
+def _fmt_bool(view, value, name):
+    return gettext("yes") if value else gettext("no")
+
+
+IT_TYPES = dict(typefmt.BASE_FORMATTERS)
+IT_TYPES.update(
+    {
+        dt.datetime: _fmt_datetime,
+        dt.date: _fmt_date,
+        Decimal: _fmt_decimal,
+        LabelledEnum: _fmt_enum,
+    }
+)
+IT_EXPORT_TYPES = dict(typefmt.EXPORT_FORMATTERS)
+IT_EXPORT_TYPES.update(IT_TYPES)
+IT_EXPORT_TYPES[bool] = _fmt_bool
+
+
+def money(view, context, model, name):
+    value = getattr(model, name)
+    return "" if value is None else format_currency(value, "EUR")
+
+
+def enum_choices(enum_cls):
+    """(name, translated label) pairs; labels stay lazy so each request translates them."""
+    return [(m.name, lazy_gettext(m.value)) for m in enum_cls]
+
+
+class ItModelConverter(AdminModelConverter):
+    """Enum fields show translated labels and hand the model real enum members."""
+
+    @converts("sqlalchemy.sql.sqltypes.Enum")
+    def convert_enum(self, column, field_args, **extra):
+        enum_cls = column.type.enum_class
+        self._nullable_common(column, field_args)
+        if column.nullable:
+            field_args["allow_blank"] = True
+
+        def coerce(value):
+            if value is None or isinstance(value, enum_cls):
+                return value
+            if value in ("", "__None"):
+                return None
+            return enum_cls[value]
+
+        field_args["choices"] = enum_choices(enum_cls)
+        field_args["coerce"] = coerce
+        return Select2Field(**field_args)
+
+
+class ItFilterConverter(FilterConverter):
+    """Enum filters offer translated labels."""
+
+    @admin_filters.convert("enum")
+    def conv_enum(self, column, name, options=None, **kwargs):
+        options = options or enum_choices(column.type.enum_class)
+        return [f(column, name, options, **kwargs) for f in self.enum]
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """An ajax picker that applies the Comune scope and caps its page size."""
+
+    def __init__(self, name, session, model, **options):
+        #: Relationships to join so that ``fields`` may name columns of related models.
+        self.joins = options.pop("join", ())
+        super().__init__(name, session, model, **options)
+
+    def get_query(self):
+        query = super().get_query()
+        for rel in self.joins:
+            query = query.join(rel).options(contains_eager(rel))
+        return scope_query(query, self.model)
+
+    def get_one(self, pk):
+        pk_col = getattr(self.model, self.pk)
+        try:
+            value = pk_col.type.python_type(pk)
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().filter(pk_col == value).one_or_none()
+
+    def get_list(self, term, offset=0, limit=AJAX_LIMIT):
+        return super().get_list(term, offset, min(int(limit or AJAX_LIMIT), AJAX_LIMIT))
+
+
+class RoleModelView(ModelView):
+    """Base of every model view: closed by default, opened per role by ``permissions``.
+
+    ``permissions`` maps a role code to letters: r(ead), c(reate), e(dit), d(elete).
+    """
+
+    permissions: dict[str, str] = {}
+    #: Loader options that make the list's columns load in the page's own query.
+    list_loads: tuple = ()
+    money_columns: tuple[str, ...] = ()
+
+    page_size = 20
+    can_set_page_size = True
+    page_size_options = (20, 50, 100)
+    named_filter_urls = True
+    column_type_formatters = IT_TYPES
+    model_form_converter = ItModelConverter
+    filter_converter = ItFilterConverter()
+    column_type_formatters_export = IT_EXPORT_TYPES
+    export_types = ["csv"]
+    export_max_rows = 50000
+    column_display_pk = False
+    create_modal = False
+    edit_modal = False
+
+    def __init__(self, model, session=db, **kwargs):
+        formatters = dict(self.column_formatters or {})
+        for name in self.money_columns:
+            formatters.setdefault(name, money)
+        self.column_formatters = formatters
+        super().__init__(model, session, **kwargs)
+
+    def _create_ajax_loader(self, name, options):
+        remote = getattr(self.model, name).prop.mapper.class_
+        options = {"page_size": 10, "minimum_input_length": 0, **options}
+        return ScopedAjaxLoader(name, self.session, remote, **options)
+
+    def scaffold_auto_joins(self):
+        """Eager loads come from ``list_loads`` only (no joinedload of collections)."""
+        return []
+
+    # -- role gate -------------------------------------------------------
+    def _letters(self) -> str:
+        return "".join(self.permissions.get(r, "") for r in user_roles())
+
+    def is_accessible(self):
+        return "r" in self._letters()
+
+    def is_visible(self):
+        return self.is_accessible()
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("security.login", next=request.url))
+        abort(403)
+
+    @property
+    def can_create(self):
+        return "c" in self._letters()
+
+    @property
+    def can_edit(self):
+        return "e" in self._letters()
+
+    @property
+    def can_delete(self):
+        return "d" in self._letters()
+
+    @property
+    def can_export(self):
+        return "r" in self._letters()
+
+    @property
+    def can_view_details(self):
+        # Read at construction too, outside any request (flask-admin #1263).
+        return True if not has_request_context() else "r" in self._letters()
+
+    # -- row scoping: list, count, details, edit, delete, export ---------
+    def get_query(self):
+        return scope_query(super().get_query(), self.model).options(*self.list_loads)
+
+    def get_count_query(self):
+        return scope_query(super().get_count_query(), self.model)
+
+    def get_one(self, id):
+        pk = getattr(self.model, self._primary_key)
+        try:
+            value = pk.type.python_type(id)
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().filter(pk == value).one_or_none()
+
+    @expose("/ajax/update/", methods=("POST",))
+    def ajax_update(self):
+        if not self.can_edit:
+            abort(403)
+        return super().ajax_update()
+
+    # -- validation and errors -----------------------------------------
+    def on_model_change(self, form, model, is_created):
+        try:
+            self.check_model(model, is_created)
+            validate = getattr(model, "validate_model", None)
+            if validate:
+                validate()
+        except DomainError as exc:
+            field = getattr(form, exc.field, None) if exc.field else None
+            if field is not None and hasattr(field, "errors"):
+                field.errors = list(field.errors) + [exc.message]
+            raise ValidationError(exc.message) from None
+        self.session.flush()
+        self._check_in_scope(model)
+
+    def check_model(self, model, is_created):
+        """Hook for view-level checks that need the session; raise DomainError."""
+
+    def _check_in_scope(self, model):
+        """A social worker cannot save a record outside their Comune."""
+        if scoped_comune_id() is None:
+            return
+        pk = getattr(self.model, self._primary_key)
+        stmt = scope_query(
+            self.session.query(pk).filter(pk == getattr(model, self._primary_key)), self.model
+        )
+        if stmt.first() is None:
+            raise ValidationError(gettext("You can only register records of your own Comune."))
+
+    def on_model_delete(self, model):
+        check = getattr(model, "check_delete", None)
+        if check:
+            try:
+                check()
+            except DomainError as exc:
+                raise ValidationError(exc.message) from None
+
+    def handle_view_exception(self, exc):
+        if isinstance(exc, IntegrityError):
+            flash(integrity_message(exc), "error")
+            return True
+        if isinstance(exc, DomainError):
+            flash(exc.message, "error")
+            return True
+        return super().handle_view_exception(exc)
+
+
+class SecureIndexView(AdminIndexView):
+    """The console home: any logged-in user."""
+
+    def is_accessible(self):
+        return current_user.is_authenticated
+
+    def inaccessible_callback(self, name, **kwargs):
+        return redirect(url_for("security.login", next=request.url))
+
+    @expose("/")
+    def index(self):
+        return self.render("admin/index.html", roles=sorted(user_roles()))
+
+
+def check(clean):
+    """A WTForms validator from a models.validation ``clean_*`` function."""
+
+    def _validator(form, field):
+        if field.data in (None, ""):
+            return
+        try:
+            clean(field.data)
+        except DomainError as exc:
+            raise ValidationError(exc.message) from None
+
+    return _validator
