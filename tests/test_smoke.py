@@ -1,12 +1,32 @@
-"""Every list page answers for its roles."""
+"""Every page of every view answers each role as the permission table says."""
+
+import pytest
 
 from views import VIEWS
 
+ROLES = ("operatore", "pal", "amministrazione", "servizio_sociale", "admin")
 
-def test_every_list_view_renders_for_admin_like_roles(client_for):
-    for role in ("operatore", "pal", "amministrazione", "servizio_sociale", "admin"):
-        client = client_for(role)
-        for view_cls, _model, _name, endpoint, _cat in VIEWS:
-            allowed = "r" in view_cls.permissions.get(role, "")
-            r = client.get(f"/admin/{endpoint}/")
-            assert r.status_code == (200 if allowed else 403), (role, endpoint, r.status_code)
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_view_allows_exactly_its_roles(client_for, role):
+    client = client_for(role)
+    for view_cls, _model, _name, endpoint, _cat in VIEWS:
+        letters = view_cls.permissions.get(role, "")
+        expected = 200 if "r" in letters else 403
+        assert client.get(f"/admin/{endpoint}/").status_code == expected, (role, endpoint)
+        r = client.get(f"/admin/{endpoint}/new/")
+        if "c" in letters:
+            assert r.status_code == 200, (role, endpoint, "new")
+        else:
+            assert r.status_code in (302, 403), (role, endpoint, "new")
+        if "r" in letters:
+            r = client.get(f"/admin/{endpoint}/export/csv/")
+            assert r.status_code == 200, (role, endpoint, "export")
+
+
+def test_anonymous_is_sent_to_login_everywhere(anon):
+    for _view_cls, _model, _name, endpoint, _cat in VIEWS:
+        r = anon.get(f"/admin/{endpoint}/")
+        assert r.status_code == 302 and "/login" in r.headers["Location"], endpoint
+    r = anon.get("/admin/")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from models import Comune, DatiSensibili, EnteOspitante, Persona, Postazione
+from models import Comune, DatiSensibili, EnteOspitante, Persona, Postazione, db
 from models import validation as v
 from models.errors import DomainError
 
@@ -93,7 +93,7 @@ class PersonaView(RoleModelView):
         """A codice fiscale identifies one person: name the record that already has it."""
         if not model.codice_fiscale:
             return
-        other = self.session.scalars(
+        other = db.session.scalars(
             select(Persona).where(
                 Persona.codice_fiscale == v.clean_codice_fiscale(model.codice_fiscale),
                 Persona.id != (model.id or 0),
@@ -229,7 +229,7 @@ class EnteOspitanteView(RoleModelView):
     def check_model(self, model, is_created):
         if not model.codice_fiscale:
             return
-        other = self.session.scalars(
+        other = db.session.scalars(
             select(EnteOspitante).where(
                 EnteOspitante.codice_fiscale == model.codice_fiscale,
                 EnteOspitante.id != (model.id or 0),

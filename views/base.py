@@ -263,16 +263,18 @@ class RoleModelView(ModelView):
     # -- validation and errors -----------------------------------------
     def on_model_change(self, form, model, is_created):
         try:
-            self.check_model(model, is_created)
-            validate = getattr(model, "validate_model", None)
-            if validate:
-                validate()
+            # Checks query the database: they must not flush the half-validated row.
+            with db.session.no_autoflush:
+                self.check_model(model, is_created)
+                validate = getattr(model, "validate_model", None)
+                if validate:
+                    validate()
         except DomainError as exc:
             field = getattr(form, exc.field, None) if exc.field else None
             if field is not None and hasattr(field, "errors"):
                 field.errors = list(field.errors) + [exc.message]
             raise ValidationError(exc.message) from None
-        self.session.flush()
+        db.session.flush()
         self._check_in_scope(model)
 
     def check_model(self, model, is_created):
@@ -284,7 +286,7 @@ class RoleModelView(ModelView):
             return
         pk = getattr(self.model, self._primary_key)
         stmt = scope_query(
-            self.session.query(pk).filter(pk == getattr(model, self._primary_key)), self.model
+            db.session.query(pk).filter(pk == getattr(model, self._primary_key)), self.model
         )
         if stmt.first() is None:
             raise ValidationError(gettext("You can only register records of your own Comune."))
