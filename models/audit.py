@@ -85,8 +85,9 @@ def _changes(obj, action: str) -> dict:
             if value is not None:
                 changes[attr.key] = [None, _plain(value)]
         elif action == "delete":
-            value = state.attrs[attr.key].loaded_value
-            changes[attr.key] = [_plain(value) if value is not inspect else None, None]
+            value = state.dict.get(attr.key)
+            if value is not None:
+                changes[attr.key] = [_plain(value), None]
         elif hist.has_changes():
             before = hist.deleted[0] if hist.deleted else None
             after = hist.added[0] if hist.added else None
