@@ -100,7 +100,9 @@ class StatementCounter:
 
 @pytest.fixture
 def count_statements(app):
-    return lambda: StatementCounter(db.engine)
+    with app.app_context():
+        engine = db.engine
+    return lambda: StatementCounter(engine)
 
 
 def csrf_token(html: str) -> str:

@@ -239,3 +239,109 @@ def make_world(session) -> World:
         session, "ss-altro@example.org", ["servizio_sociale"], altro
     )
     return World(comune, altro, programma, persona, altra, percorso, altro_percorso, ente, users)
+
+
+# --- Budgets, vouchers, hours, charges and invoices (appended for the constraint tests) ---
+
+from models import (  # noqa: E402
+    Addebito,
+    Budget,
+    Fattura,
+    Ore,
+    RigaFattura,
+    Voucher,
+)
+from models.base import StatoFattura, TipoOre  # noqa: E402
+
+
+def make_budget(session, programma, comune, **kw):
+    """A Comune's budget for the whole of 2025."""
+    values = dict(
+        programma=programma,
+        comune=comune,
+        data_inizio=dt.date(2025, 1, 1),
+        data_fine=dt.date(2025, 12, 31),
+        importo_iniziale=Decimal("10000.00"),
+    )
+    values.update(kw)
+    obj = Budget(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def make_voucher(session, percorso, **kw):
+    """A proposed voucher with no lines."""
+    values = dict(percorso=percorso, data_proposta=dt.date(2025, 3, 10))
+    values.update(kw)
+    obj = Voucher(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def make_ore(session, percorso, **kw):
+    """Four hours of attendance on a working day."""
+    values = dict(percorso=percorso, data=dt.date(2025, 4, 7), tipo=TipoOre.PRESENZA, ore=Decimal("4"))
+    values.update(kw)
+    obj = Ore(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def make_addebito(session, percorso, voce_listino, **kw):
+    """One delivered unit of a price-list item."""
+    values = dict(
+        percorso=percorso, voce_listino=voce_listino, data=dt.date(2025, 4, 7), quantita=Decimal("1")
+    )
+    values.update(kw)
+    obj = Addebito(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def make_fattura(session, comune, programma, **kw):
+    """A draft invoice for the first quarter of 2025."""
+    values = dict(
+        comune=comune,
+        programma=programma,
+        periodo_dal=dt.date(2025, 1, 1),
+        periodo_al=dt.date(2025, 3, 31),
+    )
+    values.update(kw)
+    obj = Fattura(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def make_fattura_emessa(session, comune, programma, anno=2025, numero=1, **kw):
+    """An issued invoice: numbered, dated, with its totals."""
+    values = dict(
+        stato=StatoFattura.EMESSA,
+        anno=anno,
+        numero=numero,
+        data=dt.date(anno, 4, 1),
+        imponibile=Decimal("200.00"),
+        iva=Decimal("44.00"),
+    )
+    values.update(kw)
+    return make_fattura(session, comune, programma, **values)
+
+
+def make_riga_fattura(session, fattura, **kw):
+    """An invoice line: one internship activation."""
+    values = dict(
+        fattura=fattura,
+        descrizione="Attivazione tirocinio",
+        quantita=Decimal("1"),
+        prezzo_unitario=Decimal("200.00"),
+        aliquota_iva=Decimal("22"),
+    )
+    values.update(kw)
+    obj = RigaFattura(**values)
+    session.add(obj)
+    session.flush()
+    return obj
