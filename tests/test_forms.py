@@ -242,3 +242,28 @@ def test_every_create_form_and_details_page_renders(client_for, world):
                          ("comune", world.comune), ("programma", world.programma)):
         assert admin.get(f"/admin/{endpoint}/details/?id={pk}").status_code == 200
         assert admin.get(f"/admin/{endpoint}/edit/?id={pk}").status_code == 200
+
+
+def test_bad_input_is_a_message_never_a_server_error(client_for, world, ctx):
+    client = client_for("operatore")
+    bad = {
+        "codice_fiscale": "RSSMRA85T10A562S",
+        "cognome": "Rossi",
+        "nome": "Mario",
+        "data_nascita": "31/02/1985",
+        "sesso": "X",
+        "comune_residenza": "999999",
+        "condizione_occupazionale": "NONEXISTENT",
+        "email": "not-an-email",
+        "cap": "25A",
+    }
+    r = client.post("/admin/persona/new/", data=bad)
+    assert r.status_code == 200
+    assert len(_errors(r.get_data(as_text=True))) >= 5
+    for url in ("/admin/persona/edit/?id=abc", "/admin/percorso/details/?id=", "/admin/ore/?page=-3",
+                "/admin/persona/?sort=999", "/admin/persona/?page_size=100000"):
+        assert client.get(url).status_code in (200, 302), url
+    with ctx():
+        from models import Persona
+
+        assert db.session.scalar(select(Persona).where(Persona.cognome == "Rossi")) is None

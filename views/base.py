@@ -120,7 +120,10 @@ class ItModelConverter(AdminModelConverter):
                 return value
             if value in ("", "__None"):
                 return None
-            return enum_cls[value]
+            try:
+                return enum_cls[value]
+            except KeyError:
+                raise ValueError(value) from None  # WTForms: "Not a valid choice"
 
         field_args["choices"] = enum_choices(enum_cls)
         field_args["coerce"] = coerce
