@@ -31,10 +31,14 @@ test-pg: install
 lint: install
 	$(VENV)/bin/ruff check .
 
+# Extract (babel.cfg scans app.py, models/, views/, seed/ and the templates only), merge into the
+# Italian catalog, then compile; translate any new empty msgstr and run it again. Commit .po and .mo.
 translations: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ --project "Console PAL" -o translations/messages.pot .
+	test -f translations/it/LC_MESSAGES/messages.po || \
+		$(VENV)/bin/pybabel init -i translations/messages.pot -d translations -l it
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
-	$(VENV)/bin/pybabel compile -d translations
+	$(VENV)/bin/pybabel compile -d translations --statistics
 
 clean:
 	rm -rf $(VENV) instance

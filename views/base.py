@@ -81,18 +81,21 @@ def _fmt_bool(view, value, name):
     return gettext("yes") if value else gettext("no")
 
 
-IT_TYPES = dict(typefmt.BASE_FORMATTERS)
-IT_TYPES.update(
-    {
+def _it_formatters(base: dict) -> dict:
+    """Italian formats first: Flask-Admin uses the first type that matches (Enum before ours)."""
+    fmts = {
+        LabelledEnum: _fmt_enum,
         dt.datetime: _fmt_datetime,
         dt.date: _fmt_date,
         Decimal: _fmt_decimal,
-        LabelledEnum: _fmt_enum,
     }
-)
-IT_EXPORT_TYPES = dict(typefmt.EXPORT_FORMATTERS)
-IT_EXPORT_TYPES.update(IT_TYPES)
-IT_EXPORT_TYPES[bool] = _fmt_bool
+    fmts.update((k, v) for k, v in base.items() if k not in fmts)
+    return fmts
+
+
+IT_TYPES = _it_formatters(typefmt.BASE_FORMATTERS)
+IT_DETAIL_TYPES = {**_it_formatters(typefmt.DETAIL_FORMATTERS), bool: _fmt_bool}
+IT_EXPORT_TYPES = {**_it_formatters(typefmt.EXPORT_FORMATTERS), bool: _fmt_bool}
 
 
 def money(view, context, model, name):
@@ -184,6 +187,7 @@ class RoleModelView(ModelView):
     model_form_converter = ItModelConverter
     filter_converter = ItFilterConverter()
     column_type_formatters_export = IT_EXPORT_TYPES
+    column_type_formatters_detail = IT_DETAIL_TYPES
     export_types = ["csv"]
     export_max_rows = 50000
     column_display_pk = False
