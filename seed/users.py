@@ -35,6 +35,8 @@ def create_user(
     cognome: str = "",
 ) -> Utente:
     """Create a user with argon2-hashed password; flush, do not commit."""
+    if len(password) < 8:
+        raise DomainError(gettext("The password must be at least 8 characters long."))
     known = ensure_roles(session)
     unknown = [r for r in roles if r not in known]
     if unknown:

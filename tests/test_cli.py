@@ -1,0 +1,55 @@
+"""The command line: `flask users create` and `flask seed roles`."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models import Utente, db
+
+from . import factories as f
+
+
+def test_users_create_adds_a_user_with_roles_and_hashed_password(app, ctx):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "mario@example.org", "--password", "una-password",
+                                 "--role", "operatore", "--role", "pal", "--nome", "Mario"])
+    assert result.exit_code == 0, result.output
+    with ctx():
+        user = db.session.scalar(select(Utente).where(Utente.email == "mario@example.org"))
+        assert user.role_names == {"operatore", "pal"}
+        assert user.password.startswith("$argon2")
+
+
+def test_users_create_social_worker_needs_a_comune(app, ctx):
+    with ctx():
+        comune = f.make_comune(db.session)
+        istat = comune.codice_istat
+        db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "ss@example.org", "--password", "una-password",
+                                 "--role", "servizio_sociale"])
+    assert result.exit_code != 0 and "Comune" in result.output
+    result = runner.invoke(args=["users", "create", "ss@example.org", "--password", "una-password",
+                                 "--role", "servizio_sociale", "--comune", istat])
+    assert result.exit_code == 0, result.output
+    with ctx():
+        user = db.session.scalar(select(Utente).where(Utente.email == "ss@example.org"))
+        assert user.comune.codice_istat == istat
+
+
+def test_users_create_refuses_unknown_roles_and_duplicates(app, ctx):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "x@example.org", "--password", "una-password", "--role", "capo"])
+    assert result.exit_code != 0 and "capo" in result.output
+    runner.invoke(args=["users", "create", "x@example.org", "--password", "una-password", "--role", "pal"])
+    result = runner.invoke(args=["users", "create", "x@example.org", "--password", "una-password", "--role", "pal"])
+    assert result.exit_code != 0 and "x@example.org" in result.output
+    with ctx():
+        assert len(db.session.scalars(select(Utente)).all()) == 1
+
+
+def test_users_create_refuses_a_short_password(app, ctx):
+    result = app.test_cli_runner().invoke(args=["users", "create", "y@example.org", "--password", "corta", "--role", "pal"])
+    assert result.exit_code != 0
+    with ctx():
+        assert db.session.scalar(select(Utente)) is None
