@@ -53,7 +53,7 @@ class Comune(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nome: Mapped[Str100]
-    #: Six digits, e.g. 017067 for Lumezzane.
+    #: Six digits, e.g. 017096 for Lumezzane.
     codice_istat: Mapped[str] = mapped_column(String(6))
     provincia: Mapped[str] = mapped_column(String(2))
     cap: Mapped[str | None] = mapped_column(String(5))

@@ -253,6 +253,10 @@ class RoleModelView(ModelView):
     def get_count_query(self):
         return scope_query(super().get_count_query(), self.model)
 
+    def get_list(self, page, *args, **kwargs):
+        # ?page=-3 would be a negative OFFSET: PostgreSQL refuses it with a 500.
+        return super().get_list(max(page or 0, 0), *args, **kwargs)
+
     def get_one(self, id):
         pk = getattr(self.model, self._primary_key)
         try:
