@@ -67,6 +67,20 @@ class LabelledEnum(enum.Enum):
         return self.label
 
 
+def euro(value: Decimal | None) -> str:
+    """An amount as the current user reads it: "1.234,50 €" in Italian."""
+    if value is None:
+        return ""
+    from flask import has_request_context
+    from flask_babel import format_currency
+
+    if has_request_context():
+        return format_currency(value, "EUR")
+    from babel.numbers import format_currency as babel_currency
+
+    return babel_currency(value, "EUR", locale="it_IT")
+
+
 def enum_column(enum_cls: type[enum.Enum], name: str):
     """A string-backed enum column with a named CHECK listing its values."""
     return Enum(

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .anagrafiche import Comune, check_dates_in_order
-from .base import Base, Euro, Percentuale, Str100, Str200, TipoVoce, enum_column
+from .base import Base, Euro, Percentuale, Str100, Str200, TipoVoce, enum_column, euro
 from .errors import DomainError
 
 
@@ -117,7 +117,7 @@ class VoceListino(Base):
         )
 
     def __str__(self) -> str:
-        return f"{self.descrizione} (€ {self.prezzo_unitario})"
+        return f"{self.descrizione} ({euro(self.prezzo_unitario)})"
 
 
 class Budget(Base):

@@ -17,7 +17,6 @@ from flask_admin.form import Select2Field
 from flask_admin.model.form import converts
 from flask_admin.model import typefmt
 from flask_babel import (
-    format_currency,
     format_date,
     format_datetime,
     format_decimal,
@@ -31,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import ValidationError
 
 from models import db
-from models.base import LabelledEnum
+from models.base import LabelledEnum, euro
 from models.errors import DomainError, integrity_message
 from models.scoping import comune_filter
 
@@ -99,8 +98,7 @@ IT_EXPORT_TYPES = {**_it_formatters(typefmt.EXPORT_FORMATTERS), bool: _fmt_bool}
 
 
 def money(view, context, model, name):
-    value = getattr(model, name)
-    return "" if value is None else format_currency(value, "EUR")
+    return euro(getattr(model, name))
 
 
 def enum_choices(enum_cls):
