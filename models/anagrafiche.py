@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from . import validation as v
 from .base import (
     Base,
     CondizioneOccupazionale,
@@ -33,7 +34,6 @@ from .base import (
     enum_column,
 )
 from .errors import DomainError
-from . import validation as v
 
 
 def check_dates_in_order(start, end, message: str, field: str) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from decimal import Decimal
 from typing import Annotated
 
-from flask_sqlalchemy import SQLAlchemy
 from flask_babel import gettext
+from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Enum, MetaData, Numeric, String, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column

@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .anagrafiche import Comune
-from .base import Base, N_, Str100
+from .base import N_, Base, Str100
 from .errors import DomainError
 
 #: The five roles of DOMAIN.md, "Who works with it".

@@ -15,7 +15,7 @@ from .errors import DomainError
 def clean_codice_fiscale(value: str) -> str:
     """A person's codice fiscale, checksum verified; omocodia variants are valid."""
     try:
-        return codicefiscale.validate(value)
+        return codicefiscale.validate(value or "")
     except StdnumError:
         raise DomainError(
             gettext("The codice fiscale %(value)s is not valid.", value=value),
@@ -26,7 +26,7 @@ def clean_codice_fiscale(value: str) -> str:
 def clean_partita_iva(value: str, field: str = "partita_iva") -> str:
     """A partita IVA: 11 digits with a valid check digit."""
     try:
-        return iva.validate(value)
+        return iva.validate(value or "")
     except StdnumError:
         raise DomainError(
             gettext("The partita IVA %(value)s is not valid.", value=value), field
@@ -35,10 +35,10 @@ def clean_partita_iva(value: str, field: str = "partita_iva") -> str:
 
 def clean_codice_fiscale_ente(value: str, field: str = "codice_fiscale") -> str:
     """An organisation's fiscal code: 11 digits (like a partita IVA) or a person's code."""
-    compact = codicefiscale.compact(value)
-    if len(compact) == 11:
-        return clean_partita_iva(compact, field)
     try:
+        compact = codicefiscale.compact(value or "")
+        if len(compact) == 11:
+            return clean_partita_iva(compact, field)
         return codicefiscale.validate(compact)
     except StdnumError:
         raise DomainError(
@@ -49,15 +49,15 @@ def clean_codice_fiscale_ente(value: str, field: str = "codice_fiscale") -> str:
 def clean_email(value: str, field: str = "email") -> str:
     """An e-mail address, syntax only (no DNS look-up: the machine may be offline)."""
     try:
-        return validate_email(value, check_deliverability=False).normalized
+        return validate_email(value or "", check_deliverability=False).normalized
     except EmailNotValidError:
         raise DomainError(
             gettext("The e-mail address %(value)s is not valid.", value=value), field
         ) from None
 
 
-def _pattern(value: str, pattern: str, message: str, field: str) -> str:
-    value = value.strip().upper()
+def _pattern(value: str | None, pattern: str, message: str, field: str) -> str:
+    value = (value or "").strip().upper()
     if not re.fullmatch(pattern, value):
         raise DomainError(message, field)
     return value

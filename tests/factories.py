@@ -282,7 +282,9 @@ def make_voucher(session, percorso, **kw):
 
 def make_ore(session, percorso, **kw):
     """Four hours of attendance on a working day."""
-    values = dict(percorso=percorso, data=dt.date(2025, 4, 7), tipo=TipoOre.PRESENZA, ore=Decimal("4"))
+    values = dict(
+        percorso=percorso, data=dt.date(2025, 4, 7), tipo=TipoOre.PRESENZA, ore=Decimal("4")
+    )
     values.update(kw)
     obj = Ore(**values)
     session.add(obj)
@@ -293,7 +295,10 @@ def make_ore(session, percorso, **kw):
 def make_addebito(session, percorso, voce_listino, **kw):
     """One delivered unit of a price-list item."""
     values = dict(
-        percorso=percorso, voce_listino=voce_listino, data=dt.date(2025, 4, 7), quantita=Decimal("1")
+        percorso=percorso,
+        voce_listino=voce_listino,
+        data=dt.date(2025, 4, 7),
+        quantita=Decimal("1"),
     )
     values.update(kw)
     obj = Addebito(**values)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from flask_babel import gettext
 from sqlalchemy import String, Table, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -43,6 +44,7 @@ from models.base import (
     TipoOre,
     TipoVoce,
 )
+from models.errors import integrity_message
 
 from . import factories as f
 
@@ -76,7 +78,7 @@ def dati(session) -> Dati:
     return Dati(comune, programma, programma.voci[0], persona, percorso, ente, postazione)
 
 
-def refused(session, write, *names: str) -> str:
+def refused(session, write, *names: str) -> IntegrityError:
     """``write()`` raises IntegrityError whose text names one of ``names``; then roll back.
 
     CHECK and UNIQUE violations name the constraint on PostgreSQL; SQLite names CHECKs but
@@ -87,7 +89,7 @@ def refused(session, write, *names: str) -> str:
     session.rollback()
     text = str(exc.value.orig)
     assert any(name in text for name in names), text
-    return text
+    return exc.value
 
 
 def adding(session, obj):
@@ -516,3 +518,28 @@ def test_voce_listino_used_by_an_addebito_cannot_be_deleted(session, dati):
     session.delete(voce)
     refused(session, session.flush, "fk_addebito_voce_listino_id_voce_listino", "FOREIGN KEY")
     assert session.get(VoceListino, voce.id) is not None
+
+
+# --- What the user is told (models/errors.py, integrity_message) -------------------------
+
+def test_duplicate_invoice_number_is_explained_as_such(session, dati):
+    f.make_fattura_emessa(session, dati.comune, dati.programma, anno=2025, numero=7)
+    session.commit()
+    exc = refused(
+        session,
+        lambda: f.make_fattura_emessa(session, dati.comune, dati.programma, anno=2025, numero=7),
+        "uq_fattura_anno_numero",
+        "fattura.anno, fattura.numero",
+    )
+    assert integrity_message(exc) == gettext("This invoice number is already used in this year.")
+
+
+def test_active_percorso_without_postazione_is_not_explained_as_dates_out_of_order(session, dati):
+    exc = refused(
+        session,
+        setting(
+            session, dati.percorso, stato=StatoPercorso.ATTIVO, data_avvio=dt.date(2025, 3, 20)
+        ),
+        "ck_percorso_attivo_con_postazione",
+    )
+    assert integrity_message(exc) != gettext("The dates of the path are not in order.")

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 from wtforms import PasswordField, SelectField
 
-from models import CategoriaSvantaggio, RegistroAudit, Ruolo, Utente
+from models import RegistroAudit, Utente
 from models.errors import DomainError
 
 from .base import RoleModelView

@@ -11,11 +11,11 @@ from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (keeps adm
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.filters import FilterConverter
-from flask_admin.model import filters as admin_filters
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import Select2Field
-from flask_admin.model.form import converts
+from flask_admin.model import filters as admin_filters
 from flask_admin.model import typefmt
+from flask_admin.model.form import converts
 from flask_babel import (
     format_date,
     format_datetime,
@@ -25,8 +25,8 @@ from flask_babel import (
 )
 from flask_login import current_user
 from sqlalchemy import false
-from sqlalchemy.orm import contains_eager
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 from wtforms import ValidationError
 
 from models import db

@@ -6,7 +6,7 @@ from flask_admin.model.form import InlineFormAdmin
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
-from models import Budget, Comune, Programma, VariazioneBudget, VoceListino
+from models import Budget, VariazioneBudget, VoceListino
 
 from .base import RoleModelView
 
