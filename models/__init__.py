@@ -14,6 +14,7 @@ from .base import Base, db
 from .errors import DomainError
 from .fatture import Fattura, Pagamento, RigaFattura
 from .percorsi import Addebito, Diario, Ore, Percorso, RigaVoucher, Voucher
+from . import queries  # noqa: F401  (attaches the SQL budget figures to Budget)
 from .programmi import Budget, Programma, VariazioneBudget, VoceListino
 from .utenti import RUOLI, Ruolo, Utente, ruoli_utenti
 

@@ -157,9 +157,11 @@ class Budget(Base):
         order_by="VariazioneBudget.data",
     )
 
-    @property
-    def stanziato(self) -> Decimal:
-        """Allocated amount after changes: initial plus every VariazioneBudget."""
+    def stanziato_con_variazioni(self) -> Decimal:
+        """Allocated amount after changes, from the loaded rows (form validation).
+
+        The list reads the same figure in SQL (``Budget.stanziato``, models/queries.py).
+        """
         return (self.importo_iniziale or Decimal("0")) + sum(
             (x.importo or Decimal("0") for x in self.variazioni), Decimal("0")
         )
@@ -175,7 +177,7 @@ class Budget(Base):
             gettext("The end date must not precede the start date."),
             "data_fine",
         )
-        if self.stanziato < 0:
+        if self.stanziato_con_variazioni() < 0:
             raise DomainError(
                 gettext("After its changes the budget would be negative."), "variazioni"
             )

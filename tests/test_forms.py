@@ -11,6 +11,7 @@ from models import (
     Budget,
     EnteOspitante,
     Fattura,
+    Percorso,
     Postazione,
     Programma,
     RigaVoucher,
@@ -19,7 +20,7 @@ from models import (
     Voucher,
     db,
 )
-from models.base import StatoFattura, StatoVoucher
+from models.base import StatoFattura, StatoPercorso, StatoVoucher
 
 from . import factories as f
 
@@ -28,7 +29,16 @@ def _errors(html: str) -> list[str]:
     return [re.sub(r"<[^>]+>|\s+", " ", m).strip() for m in re.findall(r'text-danger[^>]*>(.*?)</ul>', html, re.S)]
 
 
-def test_voucher_with_inline_lines(client_for, world, ctx):
+def _under_evaluation(ctx, percorso_id):
+    with ctx():
+        p = db.session.get(Percorso, percorso_id)
+        p.stato = StatoPercorso.IN_VALUTAZIONE
+        p.data_presa_in_carico = p.data_primo_colloquio = f.dt.date(2025, 3, 5)
+        db.session.commit()
+
+
+def test_voucher_with_inline_lines_is_proposed(client_for, world, ctx):
+    _under_evaluation(ctx, world.percorso)
     with ctx():
         voci = db.session.scalars(select(VoceListino).order_by(VoceListino.codice)).all()
     data = {
@@ -46,9 +56,23 @@ def test_voucher_with_inline_lines(client_for, world, ctx):
         assert v.stato == StatoVoucher.PROPOSTO
         assert len(v.righe) == 2
         assert v.imponibile == Decimal("410.00")  # 200 + 10 x 21
+        assert v.percorso.stato == StatoPercorso.VOUCHER_PROPOSTO
+
+
+def test_voucher_only_for_a_path_under_evaluation(client_for, world, ctx):
+    with ctx():
+        voce = db.session.scalar(select(VoceListino))
+    data = {"percorso": str(world.percorso), "data_proposta": "2025-03-20",
+            "righe-0-voce_listino": str(voce.id), "righe-0-quantita": "1"}
+    r = client_for("operatore").post("/admin/voucher/new/", data=data)
+    assert r.status_code == 200
+    assert "valutazione" in r.get_data(as_text=True)
+    with ctx():
+        assert db.session.scalar(select(func.count()).select_from(Voucher)) == 0
 
 
 def test_voucher_line_quantity_must_be_positive(client_for, world, ctx):
+    _under_evaluation(ctx, world.percorso)
     with ctx():
         voce = db.session.scalar(select(VoceListino))
     data = {

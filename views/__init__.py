@@ -37,9 +37,12 @@ from .anagrafiche import (
     PersonaView,
     PostazioneView,
 )
+from models.base import euro
+
 from .base import SecureIndexView
 from .fatture import FatturaView, PagamentoView
 from .percorsi import AddebitoView, DiarioView, OreView, PercorsoView, VoucherView
+from .scadenze import ScadenzeView
 from .programmi import BudgetView, ProgrammaView, VoceListinoView
 
 ANAGRAFICHE = _l("Registry")
@@ -80,7 +83,9 @@ def init_admin(app: Flask) -> Admin:
         theme=Bootstrap4Theme(fluid=True, base_template="admin/console_base.html"),
         index_view=SecureIndexView(name=_l("Home"), url="/admin"),
     )
+    app.jinja_env.globals["euro"] = euro
     with app.app_context():
         for view_cls, model, name, endpoint, category in VIEWS:
             admin.add_view(view_cls(model, name=name, endpoint=endpoint, category=category))
+        admin.add_view(ScadenzeView(name=_l("Deadlines"), endpoint="scadenze", category=PERCORSI))
     return admin

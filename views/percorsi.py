@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from flask_admin.model.form import InlineFormAdmin
+from flask_admin.model.template import EndpointLinkRowAction
+from flask import flash
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms import ValidationError
 
 from models import (
     Addebito,
@@ -17,11 +20,16 @@ from models import (
     Postazione,
     RigaVoucher,
     Voucher,
+    db,
 )
 from models.base import StatoVoucher
 from models.errors import DomainError
+from models.operations import ore as ore_ops
+from models.operations import voucher as voucher_ops
 
 from .base import RoleModelView, scoped_comune_id
+from .ore_mese import MonthGridMixin
+from .workflow import WorkflowMixin
 
 #: Picker of paths by the person's surname or codice fiscale.
 PERCORSO_PICKER = {
@@ -83,7 +91,7 @@ PERCORSO_LABELS = {
 }
 
 
-class PercorsoView(RoleModelView):
+class PercorsoView(WorkflowMixin, RoleModelView):
     permissions = {
         "operatore": "rce",
         "pal": "r",
@@ -132,6 +140,9 @@ class PercorsoView(RoleModelView):
         "esito",
     )
     column_details_exclude_list = ("vouchers", "diario")
+    column_extra_row_actions = [
+        EndpointLinkRowAction("fa fa-folder-open", ".case_view", title=_l("Case page"))
+    ]
     form_columns = (
         "persona",
         "comune",
@@ -196,17 +207,23 @@ class VoucherView(RoleModelView):
     column_labels = PERCORSO_LABELS
 
     def check_model(self, model, is_created):
-        """Only a proposed voucher may change; a decided one is history."""
+        """Saving a voucher proposes it: models/operations/voucher.py checks the rules."""
         if not is_created and model.stato != StatoVoucher.PROPOSTO:
             raise DomainError(gettext("A voucher that has been decided cannot be changed."))
+        voucher_ops.propose_voucher(db.session, model)
 
-    def on_model_delete(self, model):
-        if model.stato != StatoVoucher.PROPOSTO:
-            raise DomainError(gettext("A voucher that has been decided cannot be deleted."))
-        super().on_model_delete(model)
+    def delete_model(self, model):
+        try:
+            voucher_ops.delete_proposed_voucher(db.session, model)
+            db.session.commit()
+            return True
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return False
 
 
-class OreView(RoleModelView):
+class OreView(MonthGridMixin, RoleModelView):
     permissions = {"operatore": "rced", "pal": "r", "amministrazione": "r", "admin": "rced"}
     list_loads = (
         joinedload(Ore.percorso).joinedload(Percorso.persona),
@@ -223,6 +240,27 @@ class OreView(RoleModelView):
         "operatore": {"fields": ("cognome", "nome", "email"), "order_by": "cognome"},
     }
     column_labels = PERCORSO_LABELS
+
+    def check_model(self, model, is_created):
+        """DOMAIN.md "Ore": the hours rules of models/operations/ore.py."""
+        ore_ops.validate_hours(db.session, model)
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        try:
+            ore_ops.sync_tutoring_charge(db.session, model)
+        except DomainError as exc:
+            raise ValidationError(exc.message) from None
+
+    def delete_model(self, model):
+        try:
+            ore_ops.delete_hours(db.session, model)
+            db.session.commit()
+            return True
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return False
 
 
 class DiarioView(RoleModelView):

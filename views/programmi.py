@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, undefer
 
 from models import Budget, VariazioneBudget, VoceListino
 
@@ -38,6 +38,10 @@ LABELS = {
     "comune.nome": _l("Comune"),
     "importo_iniziale": _l("Initial amount"),
     "stanziato": _l("Allocated"),
+    "impegnato": _l("Committed"),
+    "consumato": _l("Consumed"),
+    "fatturato": _l("Invoiced"),
+    "residuo": _l("Remaining"),
     "criteri": _l("Criteria"),
     "variazioni": _l("Changes"),
 }
@@ -105,12 +109,38 @@ class BudgetView(RoleModelView):
     list_loads = (
         joinedload(Budget.comune),
         joinedload(Budget.programma),
-        selectinload(Budget.variazioni),
+        undefer(Budget.stanziato),
+        undefer(Budget.impegnato),
+        undefer(Budget.consumato),
+        undefer(Budget.fatturato),
+        undefer(Budget.residuo),
     )
-    column_list = ("comune", "programma", "data_inizio", "data_fine", "importo_iniziale", "stanziato", "cig")
-    money_columns = ("importo_iniziale", "stanziato")
+    column_list = (
+        "comune",
+        "programma",
+        "data_inizio",
+        "data_fine",
+        "stanziato",
+        "impegnato",
+        "consumato",
+        "fatturato",
+        "residuo",
+    )
+    money_columns = ("importo_iniziale", "stanziato", "impegnato", "consumato", "fatturato", "residuo")
+    column_details_list = (
+        "comune", "programma", "data_inizio", "data_fine", "importo_iniziale", "variazioni",
+        "stanziato", "impegnato", "consumato", "fatturato", "residuo", "criteri", "cig", "cup",
+    )
     column_default_sort = [("data_inizio", True), ("id", False)]
-    column_sortable_list = (("comune", "comune.nome"), ("programma", "programma.nome"), "data_inizio", "data_fine", "importo_iniziale")
+    column_sortable_list = (
+        ("comune", "comune.nome"),
+        ("programma", "programma.nome"),
+        "data_inizio",
+        "data_fine",
+        "stanziato",
+        "impegnato",
+        "residuo",
+    )
     column_searchable_list = ("comune.nome",)
     column_filters = ("comune.nome", "programma.nome", "data_inizio", "data_fine")
     form_columns = ("programma", "comune", "data_inizio", "data_fine", "importo_iniziale", "criteri", "cig", "cup")

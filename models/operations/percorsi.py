@@ -1,0 +1,211 @@
+"""The path's transitions, from referral to outcome (DOMAIN.md, "The flow").
+
+referral -> intake -> first interview / evaluation -> voucher proposed -> approved or
+rejected (back to evaluation) -> active -> concluded (hired / not hired) | interrupted |
+withdrawn. Each function checks its preconditions, changes the rows and flushes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from flask_babel import gettext
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..anagrafiche import EnteOspitante, Postazione
+from ..base import Esito, StatoPercorso, StatoVoucher, TipoContratto, TipologiaPercorso, TipoVoce
+from ..errors import DomainError
+from ..percorsi import Addebito, Percorso
+from ..queries import ACCEPTS, HOLDS_SEAT
+from .prezzi import price_item
+
+S = StatoPercorso
+FINAL = (S.CONCLUSO, S.INTERROTTO, S.RITIRATO)
+#: Categories whose internships may last up to 24 months (L. 68/99, social inclusion).
+LONG_INTERNSHIP_CATEGORIES = {"L68", "L381", "SOSTEGNO_REDDITO"}
+
+
+def _require_state(p: Percorso, *states: StatoPercorso) -> None:
+    if p.stato not in states:
+        raise DomainError(
+            gettext(
+                "Path %(path)s is %(state)s: this step needs it to be %(needed)s.",
+                path=str(p),
+                state=p.stato.label,
+                needed=" / ".join(s.label for s in states),
+            )
+        )
+
+
+def _require_date(day: dt.date, not_before: dt.date | None, what: str) -> None:
+    if day > dt.date.today():
+        raise DomainError(gettext("The date cannot be in the future."))
+    if not_before and day < not_before:
+        raise DomainError(
+            gettext(
+                "The date %(day)s cannot precede the %(what)s (%(before)s).",
+                day=day.strftime("%d/%m/%Y"),
+                what=what,
+                before=not_before.strftime("%d/%m/%Y"),
+            )
+        )
+
+
+def take_in_charge(session: Session, p: Percorso, day: dt.date, operatore=None) -> None:
+    """Presa in carico: the agency takes the referred person in charge."""
+    _require_state(p, S.SEGNALATO)
+    _require_date(day, p.data_segnalazione, gettext("referral date"))
+    p.stato, p.data_presa_in_carico = S.PRESO_IN_CARICO, day
+    if operatore is not None and p.operatore_id is None:
+        p.operatore = operatore
+    session.flush()
+
+
+def record_first_interview(session: Session, p: Percorso, day: dt.date) -> None:
+    """Colloquio di primo livello: the evaluation starts."""
+    _require_state(p, S.PRESO_IN_CARICO)
+    _require_date(day, p.data_presa_in_carico, gettext("intake date"))
+    p.stato, p.data_primo_colloquio = S.IN_VALUTAZIONE, day
+    session.flush()
+
+
+def grant_intake_extension(session: Session, p: Percorso, days: int, reason: str) -> None:
+    """A group referral may get a justified extension of the intake deadline."""
+    _require_state(p, S.SEGNALATO)
+    if not p.segnalazione_di_gruppo:
+        raise DomainError(gettext("Only a group referral can get an intake extension."))
+    if days <= 0 or not (reason or "").strip():
+        raise DomainError(gettext("An intake extension needs its days and a reason."))
+    p.proroga_giorni, p.motivo_proroga = days, reason.strip()
+    session.flush()
+
+
+def _months_between(start: dt.date, end: dt.date) -> float:
+    return (end - start).days / 30.4375
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later (clamped to the month's last day)."""
+    year, month0 = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return dt.date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
+
+
+def check_internship_duration(p: Percorso, start: dt.date, end: dt.date | None) -> None:
+    """Internships last 2 to 12 months; up to 24 for L. 68/99 and social inclusion."""
+    if p.tipologia != TipologiaPercorso.TIROCINIO:
+        return
+    if end is None:
+        raise DomainError(gettext("An internship needs its planned end date."))
+    codes = {c.codice for c in p.persona.categorie}
+    if p.persona.dati_sensibili is not None and p.persona.dati_sensibili.iscritto_l68:
+        codes.add("L68")
+    longest = 24 if codes & LONG_INTERNSHIP_CATEGORIES else 12
+    # Calendar months, not days / 30.4: 1 Feb - 1 Apr is two months, a leap year's twelve are twelve.
+    if end < _add_months(start, 2) or end > _add_months(start, longest):
+        raise DomainError(
+            gettext(
+                "An internship must last between 2 and %(max)s months: this one lasts %(months).1f.",
+                max=longest,
+                months=_months_between(start, end),
+            )
+        )
+
+
+def check_position(session: Session, p: Percorso, post: Postazione, day: dt.date, lock: bool = True) -> None:
+    """The position is open on the day, has a free seat, accepts the type and the Comune."""
+    if lock:
+        # Two activations at once must not both take the last seat.
+        session.execute(select(Postazione.id).where(Postazione.id == post.id).with_for_update())
+    if post.attiva_dal > day or (post.attiva_al is not None and post.attiva_al < day):
+        raise DomainError(gettext("The position %(post)s is not open on that date.", post=str(post)))
+    if not session.scalar(select(ACCEPTS[p.tipologia]).where(Postazione.id == post.id)):
+        raise DomainError(
+            gettext("The position %(post)s does not accept %(type)s paths.", post=str(post), type=p.tipologia.label)
+        )
+    if post.comune_riservato_id is not None and post.comune_riservato_id != p.comune_id:
+        raise DomainError(
+            gettext("The position %(post)s is reserved to the Comune of %(comune)s.",
+                    post=str(post), comune=str(post.comune_riservato))
+        )
+    taken = session.scalar(
+        select(func.count(Percorso.id)).where(
+            Percorso.postazione_id == post.id, Percorso.stato.in_(HOLDS_SEAT), Percorso.id != p.id
+        )
+    )
+    if taken >= post.posti:
+        raise DomainError(
+            gettext("The position %(post)s has no free seat (%(seats)s of %(seats)s taken).",
+                    post=str(post), seats=post.posti)
+        )
+
+
+def activate(session: Session, p: Percorso, post: Postazione, start: dt.date, planned_end: dt.date | None) -> None:
+    """Avvio: needs an approved voucher and a suitable position; a tirocinio bills its activation."""
+    _require_state(p, S.VOUCHER_APPROVATO)
+    if not any(v.stato == StatoVoucher.APPROVATO for v in p.vouchers):
+        raise DomainError(gettext("The path has no approved voucher."))
+    if start > dt.date.today():
+        raise DomainError(gettext("The date cannot be in the future."))
+    if start < p.data_presa_in_carico:
+        raise DomainError(gettext("The start date cannot precede the intake date."))
+    if planned_end is not None and planned_end < start:
+        raise DomainError(gettext("The planned end cannot precede the start date."))
+    check_internship_duration(p, start, planned_end)
+    check_position(session, p, post, start)
+    # Priced before anything changes: a refusal must leave the path as it was.
+    voce = None
+    if p.tipologia == TipologiaPercorso.TIROCINIO:
+        voce = price_item(session, p.programma, TipoVoce.ATTIVAZIONE_TIROCINIO, start)
+    p.postazione, p.data_avvio, p.data_fine_prevista, p.stato = post, start, planned_end, S.ATTIVO
+    if voce is not None:
+        session.add(Addebito(percorso=p, voce_listino=voce, data=start, quantita=1,
+                             descrizione=gettext("Internship activation")))
+    session.flush()
+
+
+def hire(session: Session, p: Percorso, day: dt.date, employer: EnteOspitante, contract: TipoContratto) -> None:
+    """Esito: hired. Bills a hiring unless an internship ends with its own host hiring."""
+    _require_state(p, S.ATTIVO, S.VOUCHER_APPROVATO)
+    _require_date(day, p.data_avvio or p.data_presa_in_carico, gettext("start date"))
+    same_host = (
+        p.tipologia == TipologiaPercorso.TIROCINIO
+        and p.postazione is not None
+        and p.postazione.ente_id == employer.id
+    )
+    # Priced before anything changes: a refusal must leave the path as it was.
+    voce = None if same_host else price_item(session, p.programma, TipoVoce.ASSUNZIONE, day)
+    p.stato, p.esito, p.data_assunzione, p.data_fine = S.CONCLUSO, Esito.ASSUNTO, day, day
+    p.datore_lavoro, p.tipo_contratto = employer, contract
+    if voce is not None:
+        session.add(Addebito(percorso=p, voce_listino=voce, data=day, quantita=1,
+                             descrizione=gettext("Hiring by %(employer)s", employer=employer.ragione_sociale)))
+    session.flush()
+
+
+def _close(session: Session, p: Percorso, state: StatoPercorso, day: dt.date, reason: str, allowed,
+           esito: Esito | None = None) -> None:
+    _require_state(p, *allowed)
+    if not (reason or "").strip():
+        raise DomainError(gettext("Please give the reason."))
+    _require_date(day, p.data_avvio or p.data_segnalazione, gettext("start date"))
+    # The outcome is written with the state: a concluded path without one breaks a CHECK.
+    p.stato, p.data_fine, p.motivo_chiusura, p.esito = state, day, reason.strip(), esito
+    session.flush()
+
+
+def conclude_without_hiring(session: Session, p: Percorso, day: dt.date, reason: str) -> None:
+    """Esito: ended without hiring; the seat is freed."""
+    _close(session, p, S.CONCLUSO, day, reason, (S.ATTIVO,), Esito.NON_ASSUNTO)
+
+
+def interrupt(session: Session, p: Percorso, day: dt.date, reason: str) -> None:
+    """Interruption of an active path; the seat is freed."""
+    _close(session, p, S.INTERROTTO, day, reason, (S.ATTIVO,))
+
+
+def withdraw(session: Session, p: Percorso, day: dt.date, reason: str) -> None:
+    """The person withdraws before the path ends."""
+    _close(session, p, S.RITIRATO, day, reason, tuple(s for s in S if s not in FINAL))

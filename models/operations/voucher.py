@@ -1,0 +1,109 @@
+"""Vouchers: proposal, and the PAL manager's approval against the Comune's budget.
+
+DOMAIN.md, "The flow" step 5: approval is refused if the Comune's remaining budget
+cannot cover the voucher. The budget row is locked (SELECT ... FOR UPDATE) before the
+remaining amount is read, so two approvals at once can never over-commit it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext
+from sqlalchemy.orm import Session
+
+from ..base import StatoPercorso, StatoVoucher, euro
+from ..errors import DomainError
+from ..percorsi import Voucher
+from ..queries import budget_figures, budget_for
+from .prezzi import is_valid_on, voucher_totals
+
+
+def propose_voucher(session: Session, v: Voucher) -> None:
+    """The planned services of a path under evaluation: items valid on the proposal date."""
+    p = v.percorso
+    if p.stato not in (StatoPercorso.IN_VALUTAZIONE, StatoPercorso.VOUCHER_PROPOSTO):
+        raise DomainError(
+            gettext("A voucher can be proposed only for a path under evaluation (path %(path)s is %(state)s).",
+                    path=str(p), state=p.stato.label)
+        )
+    if v.stato is None:  # a new voucher: the column default applies only at flush
+        v.stato = StatoVoucher.PROPOSTO
+    if v.stato != StatoVoucher.PROPOSTO:
+        raise DomainError(gettext("A voucher that has been decided cannot be changed."))
+    others = [o for o in p.vouchers if o is not v and o.stato == StatoVoucher.PROPOSTO]
+    if others:
+        raise DomainError(gettext("The path already has a proposed voucher awaiting decision."))
+    if not v.righe:
+        raise DomainError(gettext("A voucher needs at least one line."))
+    for riga in v.righe:
+        if riga.voce_listino is not None and not is_valid_on(riga.voce_listino, v.data_proposta):
+            raise DomainError(
+                gettext("The item %(item)s is not valid on %(day)s.",
+                        item=riga.voce_listino.descrizione, day=v.data_proposta.strftime("%d/%m/%Y"))
+            )
+    p.stato = StatoPercorso.VOUCHER_PROPOSTO
+    session.flush()
+
+
+def _require_pending(v: Voucher) -> None:
+    if v.stato != StatoVoucher.PROPOSTO or v.percorso.stato != StatoPercorso.VOUCHER_PROPOSTO:
+        raise DomainError(gettext("%(voucher)s is not awaiting a decision.", voucher=str(v)))
+
+
+def _require_decision_date(v: Voucher, day: dt.date) -> None:
+    if day > dt.date.today():
+        raise DomainError(gettext("The date cannot be in the future."))
+    if day < v.data_proposta:
+        raise DomainError(gettext("The decision cannot precede the proposal."))
+
+
+def approve_voucher(session: Session, v: Voucher, decisore, day: dt.date) -> None:
+    """Approve if the Comune's remaining budget for the period covers the voucher's gross total."""
+    _require_pending(v)
+    _require_decision_date(v, day)
+    p = v.percorso
+    budget = budget_for(session, p.comune_id, p.programma_id, day, lock=True)
+    if budget is None:
+        raise DomainError(
+            gettext("%(comune)s has no budget for %(programma)s on %(day)s.",
+                    comune=str(p.comune), programma=str(p.programma), day=day.strftime("%d/%m/%Y"))
+        )
+    figures = budget_figures(session, budget.id)
+    _, _, total = voucher_totals(v)
+    if total > figures["residuo"]:
+        raise DomainError(
+            gettext(
+                "Budget of %(comune)s not enough: the voucher costs %(total)s, the remaining budget is "
+                "%(remaining)s (allocated %(allocated)s, committed %(committed)s).",
+                comune=str(p.comune),
+                total=euro(total),
+                remaining=euro(figures["residuo"]),
+                allocated=euro(figures["stanziato"]),
+                committed=euro(figures["impegnato"]),
+            )
+        )
+    v.stato, v.data_decisione, v.decisore = StatoVoucher.APPROVATO, day, decisore
+    p.stato = StatoPercorso.VOUCHER_APPROVATO
+    session.flush()
+
+
+def reject_voucher(session: Session, v: Voucher, decisore, day: dt.date, reason: str) -> None:
+    """Reject with a reason: the path goes back to evaluation."""
+    _require_pending(v)
+    if not (reason or "").strip():
+        raise DomainError(gettext("A rejected voucher needs a reason."))
+    _require_decision_date(v, day)
+    v.stato, v.data_decisione, v.decisore, v.motivo_rifiuto = StatoVoucher.RESPINTO, day, decisore, reason.strip()
+    v.percorso.stato = StatoPercorso.IN_VALUTAZIONE
+    session.flush()
+
+
+def delete_proposed_voucher(session: Session, v: Voucher) -> None:
+    """A proposal may be withdrawn before the decision: the path is back under evaluation."""
+    if v.stato != StatoVoucher.PROPOSTO:
+        raise DomainError(gettext("A voucher that has been decided cannot be deleted."))
+    if v.percorso.stato == StatoPercorso.VOUCHER_PROPOSTO:
+        v.percorso.stato = StatoPercorso.IN_VALUTAZIONE
+    session.delete(v)
+    session.flush()

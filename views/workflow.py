@@ -1,0 +1,222 @@
+"""The case page and the workflow steps of a path: thin handlers over models/operations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.contrib.sqla.tools import get_query_for_ids
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.orm import selectinload
+
+from models import Addebito, Diario, EnteOspitante, Ore, Percorso, Postazione, RigaVoucher, Voucher, db
+from models.base import StatoPercorso, StatoVoucher, TipoContratto, TipoOre
+from models.errors import DomainError
+from models.operations import ore as ore_ops
+from models.operations import percorsi as ops
+from models.operations import voucher as voucher_ops
+from models.operations.prezzi import voucher_totals
+from models.queries import matching_positions
+
+from .base import user_roles
+
+S = StatoPercorso
+
+#: step -> (roles allowed, states it applies to). DOMAIN.md "Who works with it".
+STEPS = {
+    "take_in_charge": ({"operatore"}, (S.SEGNALATO,)),
+    "extension": ({"operatore", "pal"}, (S.SEGNALATO,)),
+    "interview": ({"operatore"}, (S.PRESO_IN_CARICO,)),
+    "approve": ({"pal"}, (S.VOUCHER_PROPOSTO,)),
+    "reject": ({"pal"}, (S.VOUCHER_PROPOSTO,)),
+    "activate": ({"operatore"}, (S.VOUCHER_APPROVATO,)),
+    "hire": ({"operatore"}, (S.ATTIVO, S.VOUCHER_APPROVATO)),
+    "conclude": ({"operatore"}, (S.ATTIVO,)),
+    "interrupt": ({"operatore"}, (S.ATTIVO,)),
+    "withdraw": ({"operatore"}, tuple(s for s in S if s not in ops.FINAL)),
+}
+
+
+def may(step: str, p: Percorso | None = None) -> bool:
+    """The current user's roles allow ``step`` (and the path is in a state it applies to)."""
+    roles, states = STEPS[step]
+    if not roles & user_roles():
+        return False
+    return p is None or p.stato in states
+
+
+def _date(name: str) -> dt.date:
+    value = request.form.get(name, "")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(gettext("Please enter a valid date.")) from None
+
+
+def _pending_voucher(p: Percorso) -> Voucher:
+    for v in p.vouchers:
+        if v.stato == StatoVoucher.PROPOSTO:
+            return v
+    raise DomainError(gettext("The path has no voucher awaiting a decision."))
+
+
+def _run_step(step: str, p: Percorso) -> str:
+    """Call the operation of ``step`` with the posted values; return the success message."""
+    f, session = request.form, db.session
+    if step == "take_in_charge":
+        ops.take_in_charge(session, p, _date("data"), current_user._get_current_object())
+        return gettext("Path taken in charge.")
+    if step == "extension":
+        try:
+            days = int(f.get("giorni", ""))
+        except ValueError:
+            raise DomainError(gettext("Please enter the number of days.")) from None
+        ops.grant_intake_extension(session, p, days, f.get("motivo", ""))
+        return gettext("Intake extension granted.")
+    if step == "interview":
+        ops.record_first_interview(session, p, _date("data"))
+        return gettext("First interview recorded: the path is under evaluation.")
+    if step == "approve":
+        voucher_ops.approve_voucher(session, _pending_voucher(p), current_user._get_current_object(), _date("data"))
+        return gettext("Voucher approved.")
+    if step == "reject":
+        voucher_ops.reject_voucher(session, _pending_voucher(p), current_user._get_current_object(),
+                                   _date("data"), f.get("motivo", ""))
+        return gettext("Voucher rejected: the path is back under evaluation.")
+    if step == "activate":
+        post = session.get(Postazione, f.get("postazione", type=int) or 0)
+        if post is None:
+            raise DomainError(gettext("Please choose a position."))
+        end = f.get("data_fine_prevista") or None
+        ops.activate(session, p, post, _date("data"), dt.date.fromisoformat(end) if end else None)
+        return gettext("Path activated at %(post)s.", post=str(post))
+    if step == "hire":
+        employer = session.get(EnteOspitante, f.get("datore_lavoro", type=int) or 0)
+        if employer is None:
+            raise DomainError(gettext("Please choose the employer."))
+        try:
+            contract = TipoContratto[f.get("tipo_contratto", "")]
+        except KeyError:
+            raise DomainError(gettext("Please choose the contract type.")) from None
+        ops.hire(session, p, _date("data"), employer, contract)
+        return gettext("Hiring recorded: the path is concluded.")
+    closing = {"conclude": ops.conclude_without_hiring, "interrupt": ops.interrupt, "withdraw": ops.withdraw}
+    closing[step](session, p, _date("data"), f.get("motivo", ""))
+    return gettext("Path closed.")
+
+
+class WorkflowMixin:
+    """Case page, step handlers and bulk actions for the Percorso view."""
+
+    def get_case(self, id):
+        p = self.get_one(id)
+        if p is None:
+            abort(404)
+        return p
+
+    @expose("/case/<int:id>/")
+    def case_view(self, id):
+        p = self.get_case(id)
+        session = db.session
+        vouchers = session.scalars(
+            select(Voucher).where(Voucher.percorso_id == p.id).order_by(Voucher.id)
+            .options(selectinload(Voucher.righe).selectinload(RigaVoucher.voce_listino))
+        ).all()
+        approved = next((v for v in vouchers if v.stato == StatoVoucher.APPROVATO), None)
+        hours_by_month = session.execute(
+            select(func.substr(cast(Ore.data, String), 1, 7).label("mese"), Ore.tipo, func.sum(Ore.ore))
+            .where(Ore.percorso_id == p.id).group_by("mese", Ore.tipo).order_by("mese")
+        ).all()
+        charges = session.scalars(
+            select(Addebito).where(Addebito.percorso_id == p.id).order_by(Addebito.data)
+            .options(selectinload(Addebito.voce_listino))
+        ).all()
+        diary = session.scalars(
+            select(Diario).where(Diario.percorso_id == p.id).order_by(Diario.data.desc())
+            .options(selectinload(Diario.autore))
+        ).all()
+        matches = []
+        if may("activate", p):
+            matches = matching_positions(session, p, dt.date.today())
+        tutoring = ore_ops.approved_tutoring_hours(p)
+        return self.render(
+            "admin/percorso_case.html",
+            p=p,
+            vouchers=[(v, voucher_totals(v)) for v in vouchers],
+            approved=approved,
+            tutoring_approved=tutoring,
+            tutoring_used=ore_ops.tutoring_hours_used(session, p) if tutoring is not None else None,
+            hours_by_month=hours_by_month,
+            charges=charges,
+            diary=diary,
+            matches=matches,
+            hosts=session.scalars(select(EnteOspitante).order_by(EnteOspitante.ragione_sociale)).all()
+            if may("hire", p) else [],
+            steps={step: may(step, p) for step in STEPS},
+            contracts=list(TipoContratto),
+            today=dt.date.today().isoformat(),
+            TipoOre=TipoOre,
+        )
+
+    @expose("/case/<int:id>/<step>/", methods=("POST",))
+    def case_step(self, id, step):
+        if step not in STEPS:
+            abort(404)
+        p = self.get_case(id)
+        if not may(step):
+            abort(403)
+        try:
+            message = _run_step(step, p)
+            db.session.commit()
+            flash(message, "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        return redirect(url_for(".case_view", id=id))
+
+    def _bulk(self, ids, step, operation, done_message):
+        if not may(step):
+            abort(403)
+        done, refused = 0, 0
+        for p in get_query_for_ids(self.get_query(), self.model, ids).all():
+            try:
+                operation(p)  # operations check every rule before they change anything
+                done += 1
+            except DomainError as exc:
+                refused += 1
+                flash(gettext("%(path)s: %(reason)s", path=str(p), reason=exc.message), "error")
+        db.session.commit()
+        if done:
+            flash(done_message(done), "success")
+
+    @action("take_in_charge", _l("Take in charge (today)"),
+            _l("Take the selected referrals in charge with today's date?"))
+    def action_take_in_charge(self, ids):
+        today, user = dt.date.today(), current_user._get_current_object()
+        self._bulk(ids, "take_in_charge", lambda p: ops.take_in_charge(db.session, p, today, user),
+                   lambda n: gettext("%(n)s paths taken in charge.", n=n))
+
+    @action("interview", _l("First interview held (today)"),
+            _l("Record today's first interview for the selected paths?"))
+    def action_interview(self, ids):
+        today = dt.date.today()
+        self._bulk(ids, "interview", lambda p: ops.record_first_interview(db.session, p, today),
+                   lambda n: gettext("%(n)s first interviews recorded.", n=n))
+
+    @action("approve", _l("Approve the proposed voucher (today)"),
+            _l("Approve the proposed vouchers of the selected paths, checking each Comune's budget?"))
+    def action_approve(self, ids):
+        today, user = dt.date.today(), current_user._get_current_object()
+        self._bulk(ids, "approve",
+                   lambda p: voucher_ops.approve_voucher(db.session, _pending_voucher(p), user, today),
+                   lambda n: gettext("%(n)s vouchers approved.", n=n))
+
+    def is_action_allowed(self, name):
+        if name in STEPS:
+            return may(name)
+        return super().is_action_allowed(name)
