@@ -94,6 +94,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         return redirect(target)
 
     from seed import register_cli
+    from views.exports.cli import register as register_exports
 
     register_cli(app)
+    register_exports(app)
     return app
