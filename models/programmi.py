@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask_babel import gettext
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -54,6 +56,8 @@ class Programma(Base):
     indennita_mensile: Mapped[Euro] = mapped_column(default=0)
     #: Minimum share of expected attendance (%) that earns the full indemnity.
     presenza_minima_pct: Mapped[Percentuale] = mapped_column(default=70)
+    #: Below the minimum attendance: True pays the indemnity pro rata, False pays nothing.
+    indennita_pro_rata: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     cig: Mapped[str | None] = mapped_column(String(10))
     cup: Mapped[str | None] = mapped_column(String(15))
 

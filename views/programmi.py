@@ -22,6 +22,7 @@ LABELS = {
     "giorni_avvio": _l("Days for activation"),
     "indennita_mensile": _l("Monthly indemnity"),
     "presenza_minima_pct": _l("Minimum attendance (%)"),
+    "indennita_pro_rata": _l("Pro-rata indemnity below the minimum"),
     "cig": _l("CIG"),
     "cup": _l("CUP"),
     "voci": _l("Price list"),
@@ -78,6 +79,7 @@ class ProgrammaView(RoleModelView):
         "giorni_avvio",
         "indennita_mensile",
         "presenza_minima_pct",
+        "indennita_pro_rata",
         "cig",
         "cup",
     )
