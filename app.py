@@ -63,6 +63,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         SECURITY_PASSWORD_CHECK_BREACHED=False,
         SECURITY_MSG_LOGIN=("Please log in to access this page.", "info"),
         FLASK_ADMIN_FLUID_LAYOUT=True,
+        # The agency as CedentePrestatore of its FatturaPA invoices (demo values: set the real
+        # ones through the environment). The partita IVA must pass stdnum.it.iva.
+        AGENZIA_DENOMINAZIONE=os.environ.get("AGENZIA_DENOMINAZIONE", "Agenzia Lavoro Demo S.r.l."),
+        AGENZIA_PARTITA_IVA=os.environ.get("AGENZIA_PARTITA_IVA", "01234560173"),
+        AGENZIA_CODICE_FISCALE=os.environ.get("AGENZIA_CODICE_FISCALE", "01234560173"),
+        AGENZIA_REGIME_FISCALE=os.environ.get("AGENZIA_REGIME_FISCALE", "RF01"),
+        AGENZIA_INDIRIZZO=os.environ.get("AGENZIA_INDIRIZZO", "Via Roma 1"),
+        AGENZIA_CAP=os.environ.get("AGENZIA_CAP", "25065"),
+        AGENZIA_COMUNE=os.environ.get("AGENZIA_COMUNE", "Lumezzane"),
+        AGENZIA_PROVINCIA=os.environ.get("AGENZIA_PROVINCIA", "BS"),
+        AGENZIA_NAZIONE=os.environ.get("AGENZIA_NAZIONE", "IT"),
+        AGENZIA_IBAN=os.environ.get("AGENZIA_IBAN", ""),
     )
     if test_config:
         app.config.update(test_config)

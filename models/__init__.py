@@ -1,5 +1,6 @@
 """The domain model: every table of DOMAIN.md, split by aggregate."""
 
+from . import queries  # noqa: F401  (attaches the SQL budget figures to Budget)
 from .anagrafiche import (
     CategoriaSvantaggio,
     Comune,
@@ -14,7 +15,6 @@ from .base import Base, db
 from .errors import DomainError
 from .fatture import Fattura, Pagamento, RigaFattura
 from .percorsi import Addebito, Diario, Ore, Percorso, RigaVoucher, Voucher
-from . import queries  # noqa: F401  (attaches the SQL budget figures to Budget)
 from .programmi import Budget, Programma, VariazioneBudget, VoceListino
 from .utenti import RUOLI, Ruolo, Utente, ruoli_utenti
 

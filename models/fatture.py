@@ -190,3 +190,21 @@ class Pagamento(Base):
 
     def __str__(self) -> str:
         return f"{self.data:%d/%m/%Y} {self.importo}"
+
+
+class NumeratoreFattura(Base):
+    """The last number issued in a year: one row per year, locked while an invoice is numbered.
+
+    Issuing reads this row with SELECT ... FOR UPDATE, so two accountants issuing at once
+    are serialised and get consecutive numbers, never the same one and never a gap
+    (DOMAIN.md, "Prices": numbers progressive per year with no gaps and no duplicates).
+    """
+
+    __tablename__ = "numeratore_fattura"
+    __table_args__ = (CheckConstraint("ultimo_numero >= 0", name="ultimo_numero"),)
+
+    anno: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    ultimo_numero: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __str__(self) -> str:
+        return f"{self.anno}: {self.ultimo_numero}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Date, Numeric, and_, case, cast, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session, column_property
 
 from .anagrafiche import Persona, Postazione
@@ -17,6 +17,8 @@ from .programmi import Budget, Programma, VariazioneBudget, VoceListino
 CLOSED = (StatoPercorso.CONCLUSO, StatoPercorso.INTERROTTO, StatoPercorso.RITIRATO)
 #: A path in these states holds its position's seat.
 HOLDS_SEAT = (StatoPercorso.ATTIVO,)
+#: The figures are money: Decimal on every backend (SQLite would hand back floats and ints).
+MONEY = Numeric(12, 2)
 
 
 def line_gross(quantity, price, rate):
@@ -26,13 +28,21 @@ def line_gross(quantity, price, rate):
 
 
 def voucher_gross(voucher_id):
-    """Gross total of a voucher's lines (correlated scalar subquery)."""
-    return (
-        select(func.coalesce(func.sum(line_gross(RigaVoucher.quantita, VoceListino.prezzo_unitario, VoceListino.aliquota_iva)), 0))
+    """Gross total of a voucher (correlated scalar subquery), as prezzi.voucher_totals computes it:
+    lines rounded to the cent, VAT per rate on their total. Approval checks that same figure."""
+    by_rate = (
+        select(
+            VoceListino.aliquota_iva.label("rate"),
+            func.sum(func.round(RigaVoucher.quantita * VoceListino.prezzo_unitario, 2)).label("taxable"),
+        )
         .join(VoceListino, RigaVoucher.voce_listino_id == VoceListino.id)
         .where(RigaVoucher.voucher_id == voucher_id)
-        .scalar_subquery()
+        .group_by(VoceListino.aliquota_iva)
+        .correlate_except(RigaVoucher, VoceListino)
+        .subquery()
     )
+    vat = func.round(by_rate.c.taxable * by_rate.c.rate / 100, 2)
+    return select(func.coalesce(func.sum(by_rate.c.taxable + vat), 0)).scalar_subquery()
 
 
 def path_consumed(percorso_id):
@@ -64,7 +74,7 @@ def _committed(B):
         (Percorso.stato.in_(CLOSED), path_consumed(Percorso.id)),
         else_=voucher_gross(Voucher.id),
     )
-    return (
+    return type_coerce(
         select(func.coalesce(func.sum(amount), 0))
         .select_from(Voucher)
         .join(Percorso, Voucher.percorso_id == Percorso.id)
@@ -73,7 +83,8 @@ def _committed(B):
             _same_budget(B),
             Voucher.data_decisione.between(B.data_inizio, B.data_fine),
         )
-        .scalar_subquery()
+        .scalar_subquery(),
+        MONEY,
     )
 
 
@@ -91,7 +102,7 @@ def _charges(B, invoiced_only: bool):
             .join(Fattura, RigaFattura.fattura_id == Fattura.id)
             .where(Fattura.stato.in_((StatoFattura.EMESSA, StatoFattura.PAGATA)))
         )
-    return stmt.scalar_subquery()
+    return type_coerce(stmt.scalar_subquery(), MONEY)
 
 
 # Budget figures (DOMAIN.md, "Budget"): derived in SQL, never stored. Deferred: a list

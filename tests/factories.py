@@ -350,3 +350,34 @@ def make_riga_fattura(session, fattura, **kw):
     session.add(obj)
     session.flush()
     return obj
+
+
+# --- Invoicing: uninvoiced charges of a path (appended for the invoice tests) ---
+
+
+def voce_di(session, programma, tipo):
+    """The programme's price-list item of kind ``tipo`` (make_programma creates one of each)."""
+    from sqlalchemy import select
+
+    return session.scalars(
+        select(VoceListino).where(VoceListino.programma_id == programma.id, VoceListino.tipo == tipo)
+    ).one()
+
+
+def make_charges(session, percorso, tipo, *quantities, day=dt.date(2025, 3, 10)):
+    """One uninvoiced charge of the path's programme item ``tipo`` per quantity, dated ``day``."""
+    voce = voce_di(session, percorso.programma, tipo)
+    return [make_addebito(session, percorso, voce, data=day, quantita=Decimal(str(q))) for q in quantities]
+
+
+def delete_credit_notes(session) -> None:
+    """Tear-down help on SQLite: DROP TABLE fattura deletes row by row and the RESTRICT
+    self-reference of a credit note to its invoice would refuse it; drop the notes first."""
+    from sqlalchemy import delete, select
+
+    from models.base import TipoDocumento
+
+    notes = select(Fattura.id).where(Fattura.tipo_documento == TipoDocumento.TD04)
+    session.execute(delete(RigaFattura).where(RigaFattura.fattura_id.in_(notes)))
+    session.execute(delete(Fattura).where(Fattura.tipo_documento == TipoDocumento.TD04))
+    session.commit()

@@ -8,7 +8,17 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from models import Addebito, Budget, Ore, Percorso, Postazione, RigaVoucher, VoceListino, Voucher, db
+from models import (
+    Addebito,
+    Budget,
+    Ore,
+    Percorso,
+    Postazione,
+    RigaVoucher,
+    VoceListino,
+    Voucher,
+    db,
+)
 from models.base import StatoPercorso, StatoVoucher, TipoOre, TipoVoce
 
 from . import factories as f

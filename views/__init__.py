@@ -28,6 +28,7 @@ from models import (
     VoceListino,
     Voucher,
 )
+from models.base import euro
 
 from .amministrazione import CategoriaSvantaggioView, RegistroAuditView, RuoloView, UtenteView
 from .anagrafiche import (
@@ -37,13 +38,11 @@ from .anagrafiche import (
     PersonaView,
     PostazioneView,
 )
-from models.base import euro
-
 from .base import SecureIndexView
 from .fatture import FatturaView, PagamentoView
 from .percorsi import AddebitoView, DiarioView, OreView, PercorsoView, VoucherView
-from .scadenze import ScadenzeView
 from .programmi import BudgetView, ProgrammaView, VoceListinoView
+from .scadenze import ScadenzeView
 
 ANAGRAFICHE = _l("Registry")
 PERCORSI = _l("Paths")
@@ -88,4 +87,11 @@ def init_admin(app: Flask) -> Admin:
         for view_cls, model, name, endpoint, category in VIEWS:
             admin.add_view(view_cls(model, name=name, endpoint=endpoint, category=category))
         admin.add_view(ScadenzeView(name=_l("Deadlines"), endpoint="scadenze", category=PERCORSI))
+        from .fogli_ore import FogliOreView
+
+        admin.add_view(FogliOreView(name=_l("Timesheets"), endpoint="fogli_ore", url="/admin/fogli-ore",
+                                    category=_l("Reports")))
+        from .report import ReportView
+
+        admin.add_view(ReportView(name=_l("Report"), endpoint="report", category=_l("Reports")))
     return admin

@@ -1,16 +1,28 @@
-"""Fatturazione: invoices with their lines, and payments."""
+"""Fatturazione: invoices with their lines, generation, issue, credit notes, payments, FatturaPA."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
 from flask_admin.model.form import InlineFormAdmin
-from flask_babel import gettext
+from flask_admin.model.template import EndpointLinkRowAction
+from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from models import Fattura, Pagamento, RigaFattura
+from models import Addebito, Fattura, Pagamento, Percorso, RigaFattura, db
+from models.base import StatoFattura
 from models.errors import DomainError
+from models.operations import fatture as ops
 
-from .base import RoleModelView
+from .base import RoleModelView, user_roles
+from .exports import fatturapa
 
 LABELS = {
     "numero": _l("Number"),
@@ -39,6 +51,61 @@ LABELS = {
     "prezzo_unitario": _l("Unit price"),
     "aliquota_iva": _l("VAT rate (%)"),
 }
+ZIP = "application/zip"
+
+
+def may_manage() -> bool:
+    """Accountants generate, issue, credit and record payments (DOMAIN.md, roles)."""
+    return "amministrazione" in user_roles()
+
+
+def agenzia() -> fatturapa.Agenzia:
+    return fatturapa.Agenzia.from_config(current_app.config)
+
+
+def _date(name: str, default: dt.date | None = None) -> dt.date:
+    value = request.values.get(name, "")
+    if not value and default is not None:
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(gettext("Please enter a valid date.")) from None
+
+
+def _amount(text: str) -> Decimal:
+    """An amount typed the Italian way (1.234,50) or with a dot (1234.50)."""
+    s = (text or "").replace("€", "").replace(" ", "").strip()
+    if "," in s:
+        s = s.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        raise DomainError(gettext("Please enter the amount, e.g. 1.234,50.")) from None
+    if value != value.quantize(Decimal("0.01")):
+        raise DomainError(gettext("An amount has at most two decimals."))
+    return value.quantize(Decimal("0.01"))
+
+
+def quantity(value) -> str:
+    """A quantity as the reader writes it: 37,5 and 3 rather than 37,50 and 3,00."""
+    return format_decimal(value, format="#,##0.##") if value is not None else ""
+
+
+def amount_input(value) -> str:
+    """An amount to prefill a field: 1234,50 in Italian (no grouping, which reads as decimals)."""
+    return format_decimal(value, format="0.00")
+
+
+def _last_month() -> tuple[dt.date, dt.date]:
+    first = dt.date.today().replace(day=1)
+    end = first - dt.timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def _zip_response(docs, name: str) -> Response:
+    data = fatturapa.build_zip(agenzia(), [fatturapa.documento_from(f) for f in docs])
+    return Response(data, mimetype=ZIP, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
 class RigaFatturaInline(InlineFormAdmin):
@@ -48,6 +115,7 @@ class RigaFatturaInline(InlineFormAdmin):
 
 class FatturaView(RoleModelView):
     permissions = {"amministrazione": "rced", "pal": "r", "admin": "r"}
+    list_template = "admin/fattura_list.html"
     list_loads = (joinedload(Fattura.comune), joinedload(Fattura.programma))
     column_list = (
         "anno",
@@ -68,6 +136,9 @@ class FatturaView(RoleModelView):
     column_sortable_list = ("anno", "numero", ("comune", "comune.nome"), "data", "periodo_dal", "stato", "imponibile")
     column_searchable_list = ("comune.nome", "cig", "cup")
     column_filters = ("stato", "tipo_documento", "anno", "comune.nome", "programma.nome", "data", "periodo_dal")
+    column_extra_row_actions = [
+        EndpointLinkRowAction("fa fa-file-invoice", ".invoice_view", title=_l("Invoice page"))
+    ]
     form_columns = ("comune", "programma", "periodo_dal", "periodo_al", "split_payment", "cig", "cup")
     inline_models = (RigaFatturaInline(RigaFattura),)
     form_ajax_refs = {"comune": {"fields": ("nome", "codice_istat"), "order_by": "nome"}}
@@ -79,9 +150,174 @@ class FatturaView(RoleModelView):
             raise DomainError(gettext("An issued invoice cannot be changed; issue a credit note."))
 
     def on_model_delete(self, model):
-        if not model.modificabile:
-            raise DomainError(gettext("An issued invoice cannot be deleted; issue a credit note."))
+        # A deleted draft gives its charges back, so that they can be invoiced again.
+        ops.release_draft(db.session, model)
         super().on_model_delete(model)
+
+    @property
+    def can_manage(self) -> bool:
+        return may_manage()
+
+    def is_action_allowed(self, name):
+        if name in ("issue", "credit"):
+            return may_manage()
+        return super().is_action_allowed(name)
+
+    def get_invoice(self, id) -> Fattura:
+        f = self.get_one(id)
+        if f is None:
+            abort(404)
+        return f
+
+    def _selected(self, ids) -> list[Fattura]:
+        """The selected rows through the scoped query; ids arrive as strings, and PostgreSQL
+        refuses to compare an integer key with get_query_for_ids' VARCHAR parameters."""
+        keys = [int(i) for i in ids if str(i).isdigit()]
+        return self.get_query().filter(Fattura.id.in_(keys)).order_by(Fattura.id).all()
+
+    # -- transitions: one transaction per invoice, so a refusal never leaves a gap ----------
+    def _each(self, ids, operation, done_message) -> None:
+        if not may_manage():
+            abort(403)
+        rows = self._selected(ids)
+        done = 0
+        for fid in [f.id for f in rows]:
+            f = db.session.get(Fattura, fid)
+            try:
+                operation(f)
+                db.session.commit()
+                done += 1
+            except DomainError as exc:
+                db.session.rollback()
+                flash(gettext("%(invoice)s: %(reason)s", invoice=str(f), reason=exc.message), "error")
+        if done:
+            flash(done_message(done), "success")
+
+    @action("issue", _l("Issue (today)"),
+            _l("Issue the selected drafts with today's date? Issued invoices can no longer be changed."))
+    def action_issue(self, ids):
+        today = dt.date.today()
+        self._each(ids, lambda f: ops.issue_invoice(db.session, f, today),
+                   lambda n: gettext("%(n)s invoices issued.", n=n))
+
+    @action("credit", _l("Credit note (today)"),
+            _l("Issue a credit note reversing each selected invoice? Its charges can then be invoiced again."))
+    def action_credit(self, ids):
+        today = dt.date.today()
+        self._each(ids, lambda f: ops.credit_invoice(db.session, f, today),
+                   lambda n: gettext("%(n)s credit notes issued.", n=n))
+
+    @action("fatturapa", _l("FatturaPA XML (zip)"))
+    def action_fatturapa(self, ids):
+        docs = [f for f in self._selected(ids) if f.stato in ops.NUMBERED]
+        if not docs:
+            flash(gettext("Only issued invoices have a FatturaPA file."), "error")
+            return None
+        return _zip_response(docs, "fatturapa.zip")
+
+    # -- pages ----------------------------------------------------------------------------
+    @expose("/generate/", methods=("GET", "POST"))
+    def generate_view(self):
+        """Period form, then a preview of the drafts, then generation on confirmation."""
+        if not may_manage():
+            abort(403)
+        default_dal, default_al = _last_month()
+        plan, dal, al = None, default_dal, default_al
+        try:
+            dal, al = _date("dal", default_dal), _date("al", default_al)
+            if request.method == "POST":
+                if request.form.get("confirm") == "1":
+                    made = ops.generate_invoices(db.session, dal, al)
+                    db.session.commit()
+                    flash(gettext("%(n)s draft invoices generated.", n=len(made)), "success")
+                    return redirect(url_for(".index_view"))
+                plan = ops.require_something_to_invoice(ops.plan_invoices(db.session, dal, al), dal, al)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            plan = None
+        return self.render("admin/fattura_generate.html", plan=plan, dal=dal, al=al)
+
+    @expose("/invoice/<int:id>/")
+    def invoice_view(self, id):
+        f = self.get_invoice(id)
+        righe = db.session.scalars(
+            select(RigaFattura).where(RigaFattura.fattura_id == f.id).order_by(RigaFattura.id)
+        ).all()
+        charges = db.session.scalars(
+            select(Addebito).where(Addebito.riga_fattura_id.in_([r.id for r in righe]))
+            .options(selectinload(Addebito.percorso).selectinload(Percorso.persona))
+            .order_by(Addebito.percorso_id, Addebito.data)
+        ).all()
+        # line -> path -> its charges: which paths make each line (DOMAIN.md, "Fattura")
+        detail: dict[int, dict] = defaultdict(lambda: defaultdict(list))
+        for a in charges:
+            detail[a.riga_fattura_id][a.percorso].append(a)
+        summary = ops.vat_summary(righe)
+        taxable, vat = ops.totals(righe)
+        notes = db.session.scalars(select(Fattura).where(Fattura.fattura_stornata_id == f.id)).all()
+        return self.render(
+            "admin/fattura_detail.html", f=f, righe=righe, detail=detail, summary=summary,
+            taxable=f.imponibile if f.imponibile is not None else taxable,
+            vat=f.iva if f.iva is not None else vat,
+            due=ops.amount_due(f), paid=ops.amount_paid(db.session, f), notes=notes,
+            manage=may_manage(), issued=f.stato in ops.NUMBERED, today=dt.date.today().isoformat(),
+            S=StatoFattura, labels=LABELS, q=quantity, amount_input=amount_input,
+        )
+
+    @expose("/invoice/<int:id>/<step>/", methods=("POST",))
+    def invoice_step(self, id, step):
+        if step not in ("issue", "credit", "payment"):
+            abort(404)
+        if not may_manage():
+            abort(403)
+        f = self.get_invoice(id)
+        target = id
+        try:
+            if step == "issue":
+                ops.issue_invoice(db.session, f, _date("data"))
+                message = gettext("Invoice %(invoice)s issued.", invoice=str(f))
+            elif step == "credit":
+                nota = ops.credit_invoice(db.session, f, _date("data"))
+                target = nota.id
+                message = gettext("Credit note %(note)s issued: the charges can be invoiced again.",
+                                  note=str(nota))
+            else:
+                ops.record_payment(db.session, f, _date("data"), _amount(request.form.get("importo", "")),
+                                   request.form.get("riferimento", "").strip()[:100])
+                message = gettext("Payment recorded.")
+            db.session.commit()
+            flash(message, "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        return redirect(url_for(".invoice_view", id=target))
+
+    @expose("/invoice/<int:id>/fatturapa.xml")
+    def fatturapa_view(self, id):
+        f = self.get_invoice(id)
+        if f.stato not in ops.NUMBERED:
+            flash(gettext("Only issued invoices have a FatturaPA file."), "error")
+            return redirect(url_for(".invoice_view", id=id))
+        a, doc = agenzia(), fatturapa.documento_from(f)
+        return Response(fatturapa.build_xml(a, doc), mimetype="application/xml", headers={
+            "Content-Disposition": f"attachment; filename={fatturapa.file_name(a, doc)}"})
+
+    @expose("/fatturapa/")
+    def fatturapa_period_view(self):
+        """The FatturaPA files of the documents issued in a period, as a zip."""
+        dal, al = _last_month()
+        if "dal" in request.args:
+            try:
+                dal, al = _date("dal"), _date("al")
+                docs = ops.issued_in_period(db.session, dal, al)
+                if docs:
+                    return _zip_response(docs, f"fatturapa_{dal:%Y%m%d}_{al:%Y%m%d}.zip")
+                flash(gettext("No invoices issued from %(dal)s to %(al)s.",
+                              dal=f"{dal:%d/%m/%Y}", al=f"{al:%d/%m/%Y}"), "error")
+            except DomainError as exc:
+                flash(exc.message, "error")
+        return self.render("admin/fattura_fatturapa.html", dal=dal, al=al)
 
 
 class PagamentoView(RoleModelView):
@@ -96,3 +332,10 @@ class PagamentoView(RoleModelView):
     form_columns = ("fattura", "data", "importo", "riferimento")
     form_ajax_refs = {"fattura": {"fields": ("numero", "anno"), "order_by": "id"}}
     column_labels = {**LABELS, "fattura.comune": _l("Comune")}
+
+    def check_model(self, model, is_created):
+        """Payments only against issued invoices, never beyond the amount due; settles PAGATA."""
+        # A payment stays on its invoice: moving it would leave the first invoice's state stale.
+        if not is_created and inspect(model).attrs.fattura.history.has_changes():
+            raise DomainError(gettext("A payment cannot be moved to another invoice."), "fattura")
+        ops.apply_payment(db.session, model)

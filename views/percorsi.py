@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from flask import flash
 from flask_admin.model.form import InlineFormAdmin
 from flask_admin.model.template import EndpointLinkRowAction
-from flask import flash
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,6 +28,7 @@ from models.operations import ore as ore_ops
 from models.operations import voucher as voucher_ops
 
 from .base import RoleModelView, scoped_comune_id
+from .fogli_ore import FogliOreActionMixin
 from .ore_mese import MonthGridMixin
 from .workflow import WorkflowMixin
 
@@ -91,7 +92,7 @@ PERCORSO_LABELS = {
 }
 
 
-class PercorsoView(WorkflowMixin, RoleModelView):
+class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
     permissions = {
         "operatore": "rce",
         "pal": "r",

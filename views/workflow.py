@@ -14,7 +14,17 @@ from flask_login import current_user
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import selectinload
 
-from models import Addebito, Diario, EnteOspitante, Ore, Percorso, Postazione, RigaVoucher, Voucher, db
+from models import (
+    Addebito,
+    Diario,
+    EnteOspitante,
+    Ore,
+    Percorso,
+    Postazione,
+    RigaVoucher,
+    Voucher,
+    db,
+)
 from models.base import StatoPercorso, StatoVoucher, TipoContratto, TipoOre
 from models.errors import DomainError
 from models.operations import ore as ore_ops
@@ -183,7 +193,7 @@ class WorkflowMixin:
         if not may(step):
             abort(403)
         done, refused = 0, 0
-        for p in get_query_for_ids(self.get_query(), self.model, ids).all():
+        for p in get_query_for_ids(self.get_query(), self.model, [int(i) for i in ids if str(i).isdigit()]).all():
             try:
                 operation(p)  # operations check every rule before they change anything
                 done += 1

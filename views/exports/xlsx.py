@@ -52,9 +52,9 @@ class Workbook:
     def sheet(self, name: str):
         """A worksheet; the name is cut to Excel's 31 characters and made unique."""
         base = "".join(c for c in name if c not in "[]:*?/\\")[:31] or "Foglio"
-        existing = {ws.get_name() for ws in self.book.worksheets()}
+        existing = {ws.get_name().lower() for ws in self.book.worksheets()}  # Excel ignores case
         candidate, n = base, 2
-        while candidate in existing:
+        while candidate.lower() in existing:
             suffix = f" ({n})"
             candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
         return self.book.add_worksheet(candidate)

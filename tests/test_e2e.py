@@ -1,0 +1,409 @@
+"""End to end, in a real headless Chromium: one person from referral to hiring through the UI.
+
+The console runs in a background thread (werkzeug, free port) on its own schema; Playwright for
+Python (sync API) drives Debian's chromium (never a downloaded browser). The operatore files the
+referral, takes the person in charge, records the first interview and proposes a voucher; the PAL
+manager approves it; the operatore activates the internship at a position and records the hiring
+by the same host: one activation charge, no hiring charge (DOMAIN.md, "Prices").
+
+Skipped only when /usr/bin/chromium or the playwright package is missing (.ci/run installs both).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import threading
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from flask_admin.babel import gettext as admin_gettext
+from flask_babel import gettext
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from app import create_app
+from models import Addebito, Percorso, VoceListino, Voucher, db
+from models.base import Esito, StatoPercorso, StatoVoucher, TipoVoce
+
+from . import factories as f
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: Playwright's default timeout for actions and expectations (ms): generous for slow CI machines.
+TIMEOUT = 30_000
+SURNAME = "Fontanaverde"
+
+if not CHROMIUM.exists():
+    pytest.skip(f"end-to-end test needs Debian's chromium at {CHROMIUM}", allow_module_level=True)
+try:
+    from playwright.sync_api import Dialog, Page, expect, sync_playwright
+except ImportError:  # pragma: no cover - installed by the dev extra
+    pytest.skip(
+        "end-to-end test needs the playwright package (pip install -e .[dev])",
+        allow_module_level=True,
+    )
+
+
+@dataclass
+class Seed:
+    comune: int
+    programma: int
+    persona: int
+    ente: int
+    postazione: int
+    voce_attivazione: int
+    voce_ora: int
+    post_label: str
+    ente_label: str
+
+
+@dataclass
+class LiveServer:
+    app: object
+    url: str
+    seed: Seed
+
+    def tr(self, msgid: str, admin: bool = False, **kw) -> str:
+        """``msgid`` as the browser sees it: the console's default locale (Italian)."""
+        with self.app.test_request_context():
+            return (admin_gettext if admin else gettext)(msgid, **kw)
+
+    def state(self, stato: StatoPercorso) -> str:
+        with self.app.test_request_context():
+            return str(stato.label)
+
+
+def _seed(session, today: dt.date) -> Seed:
+    comune = f.make_comune(session, nome="Sarezzo")
+    programma = f.make_programma(session, nome="ZeroOttanta E2E")
+    f.make_budget(
+        session,
+        programma,
+        comune,
+        data_inizio=dt.date(today.year, 1, 1),
+        data_fine=dt.date(today.year, 12, 31),
+        importo_iniziale=Decimal("10000.00"),
+    )
+    persona = f.make_persona(session, comune, cognome=SURNAME, nome="Giulia")
+    ente = f.make_ente(session, comune, ragione_sociale="Officine Valtrompia Srl")
+    post = f.make_postazione(
+        session,
+        ente,
+        mansione="Addetto al magazzino",
+        posti=2,
+        accetta_tirocinio=True,
+        attiva_dal=dt.date(today.year, 1, 1),
+    )
+    f.make_user(session, "operatore@example.org", ["operatore"])
+    f.make_user(session, "pal@example.org", ["pal"])
+    voci = {
+        v.tipo: v.id
+        for v in session.scalars(
+            select(VoceListino).where(VoceListino.programma_id == programma.id)
+        )
+    }
+    return Seed(
+        comune=comune.id,
+        programma=programma.id,
+        persona=persona.id,
+        ente=ente.id,
+        postazione=post.id,
+        voce_attivazione=voci[TipoVoce.ATTIVAZIONE_TIROCINIO],
+        voce_ora=voci[TipoVoce.ORA_AFFIANCAMENTO],
+        post_label=str(post),
+        ente_label=str(ente),
+    )
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The real console on a fresh seeded schema, served on a free port in a daemon thread."""
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'e2e.db'}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            # The browser posts the real forms, CSRF token included.
+            "WTF_CSRF_ENABLED": True,
+            "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": False,
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        seed = _seed(db.session, dt.date.today())
+        db.session.commit()
+        db.session.remove()
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", seed)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def dialogs() -> list[str]:
+    """The messages of the confirm() dialogs the page accepted, in order."""
+    return []
+
+
+@pytest.fixture
+def page(live_server, dialogs):
+    """A fresh page in headless Debian chromium; every confirm() is accepted (and noted)."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            context = browser.new_context(base_url=live_server.url, locale="it-IT")
+            context.set_default_timeout(TIMEOUT)
+            expect.set_options(timeout=TIMEOUT)
+            page = context.new_page()
+
+            def accept(dialog: Dialog) -> None:
+                dialogs.append(dialog.message)
+                dialog.accept()
+
+            page.on("dialog", accept)
+            yield page
+            context.close()
+        finally:
+            browser.close()
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def login(page: Page, email: str) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", f.PASSWORD)
+    page.click("#submit")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    expect(page.locator("#user-menu")).to_have_text(email)
+
+
+def logout(page: Page) -> None:
+    """Log out from the user menu (Flask-Security logs out on POST)."""
+    page.click("#user-menu")
+    item = page.locator(".dropdown-menu", has=page.locator("#logout")).locator("#logout")
+    expect(item).to_be_visible()
+    with page.expect_navigation():
+        item.click()
+    page.wait_for_url(re.compile(r"/login"))
+    expect(page.locator("#email")).to_be_visible()
+
+
+def pick_ajax(page: Page, field: str, term: str, expected: str) -> None:
+    """Choose ``expected`` in the Select2 (3.5) ajax picker of ``field`` after typing ``term``."""
+    page.click(f"#s2id_{field} a.select2-choice")
+    search = page.locator("#select2-drop input.select2-input")
+    expect(search).to_be_visible()
+    search.press_sequentially(term, delay=50)
+    result = page.locator("#select2-drop .select2-result-selectable", has_text=expected)
+    expect(result.first).to_be_visible()
+    result.first.click()
+    expect(page.locator(f"#s2id_{field} .select2-chosen")).to_contain_text(expected)
+    expect(page.locator(f"input#{field}")).not_to_have_value("")
+
+
+def pick_select2(page: Page, field: str, label: str, value: str) -> None:
+    """Choose ``label`` in the Select2 (3.5) dropdown that replaces the <select> ``field``."""
+    page.click(f"[id='s2id_{field}'] a.select2-choice")
+    result = page.locator("#select2-drop .select2-result-selectable", has_text=label)
+    expect(result.first).to_be_visible()
+    result.first.click()
+    expect(page.locator(f"[id='s2id_{field}'] .select2-chosen")).to_contain_text(label)
+    expect(page.locator(f"select[id='{field}']")).to_have_value(value)
+
+
+def fill_date(page: Page, selector: str, day: dt.date) -> None:
+    """Type a date in a Flask-Admin datepicker field, then close the picker."""
+    page.fill(selector, day.isoformat())
+    page.press(selector, "Tab")  # the picker hides on Tab (or Enter, which would submit)
+    expect(page.locator(".daterangepicker:visible")).to_have_count(0)
+    expect(page.locator(selector)).to_have_value(day.isoformat())
+
+
+def expect_flash(page: Page, text: str, category: str = "success") -> None:
+    expect(page.locator(f".alert-{category}", has_text=text)).to_be_visible()
+
+
+def submit_step(page: Page, step: str) -> None:
+    form = page.locator(f"form#step-{step}")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+
+
+# --- the test ------------------------------------------------------------------------------
+
+
+def test_referral_to_hiring_in_a_real_browser(live_server, page, dialogs, tmp_path):
+    s, tr = live_server.seed, live_server.tr
+    today = dt.date.today()
+    referral = today - dt.timedelta(days=3)
+    no_errors = page.locator(".alert-danger")
+
+    # 1. The operatore files the referral: Percorsi -> Crea.
+    login(page, "operatore@example.org")
+    page.goto("/admin/percorso/")
+    page.click("a[href*='/admin/percorso/new/']")
+    page.wait_for_url(re.compile(r"/admin/percorso/new/"))
+    pick_ajax(page, "persona", SURNAME[:5], SURNAME)
+    pick_ajax(page, "comune", "Sarez", "Sarezzo")
+    pick_select2(page, "programma", "ZeroOttanta E2E", str(s.programma))
+    pick_select2(page, "tipologia", live_server.tr("internship"), "TIROCINIO")
+    fill_date(page, "#data_segnalazione", referral)
+    with page.expect_navigation():
+        page.click("form.admin-form input[type=submit].btn-primary")
+    expect_flash(page, tr("Record was successfully created.", admin=True))
+    expect(no_errors).to_have_count(0)
+
+    row = page.locator("table.model-list tbody tr", has_text=SURNAME)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(live_server.state(StatoPercorso.SEGNALATO))
+    row.locator("a[href*='/admin/percorso/case/']").click()
+    page.wait_for_url(re.compile(r"/admin/percorso/case/\d+/$"))
+    percorso_id = int(re.search(r"/case/(\d+)/$", page.url).group(1))
+    case_url = f"/admin/percorso/case/{percorso_id}/"
+    state = page.locator("#case-state")
+    expect(state).to_have_text(live_server.state(StatoPercorso.SEGNALATO))
+
+    # 2. Intake, then the first interview (both dated today, the forms' default).
+    expect(page.locator("form#step-take_in_charge input[name=data]")).to_have_value(
+        today.isoformat()
+    )
+    submit_step(page, "take_in_charge")
+    expect_flash(page, tr("Path taken in charge."))
+    expect(state).to_have_text(live_server.state(StatoPercorso.PRESO_IN_CARICO))
+
+    submit_step(page, "interview")
+    expect_flash(page, tr("First interview recorded: the path is under evaluation."))
+    expect(state).to_have_text(live_server.state(StatoPercorso.IN_VALUTAZIONE))
+    expect(no_errors).to_have_count(0)
+
+    # 3. The voucher: one internship activation and ten tutoring hours.
+    page.click(f"a[href*='/admin/voucher/new/']:has-text('{tr('Propose a voucher')}')")
+    page.wait_for_url(re.compile(r"/admin/voucher/new/"))
+    pick_ajax(page, "percorso", SURNAME[:6], SURNAME)
+    fill_date(page, "#data_proposta", today)
+    add_line = page.locator("#righe-button")
+    expect(add_line).to_contain_text(tr("Add", admin=True))
+    lines = (
+        (s.voce_attivazione, "internship activation", "1"),
+        (s.voce_ora, "tutoring hour", "10"),
+    )
+    for index, (voce, label, quantity) in enumerate(lines):
+        add_line.click()
+        expect(page.locator(f"[id='s2id_righe-{index}-voce_listino']")).to_be_visible()
+        pick_select2(page, f"righe-{index}-voce_listino", label, str(voce))
+        page.fill(f"input[name='righe-{index}-quantita']", quantity)
+    with page.expect_navigation():
+        page.click("form.admin-form input[type=submit].btn-primary")
+    page.wait_for_url(re.compile(re.escape(case_url) + r"$"))
+    expect_flash(page, tr("Record was successfully created.", admin=True))
+    expect(state).to_have_text(live_server.state(StatoPercorso.VOUCHER_PROPOSTO))
+    expect(no_errors).to_have_count(0)
+    logout(page)
+
+    # 4. The PAL manager approves it against the Comune's budget.
+    login(page, "pal@example.org")
+    page.goto(case_url)
+    expect(state).to_have_text(live_server.state(StatoPercorso.VOUCHER_PROPOSTO))
+    expect(page.locator("form#step-take_in_charge")).to_have_count(0)
+    submit_step(page, "approve")
+    expect_flash(page, tr("Voucher approved."))
+    expect(state).to_have_text(live_server.state(StatoPercorso.VOUCHER_APPROVATO))
+    expect(no_errors).to_have_count(0)
+    logout(page)
+
+    # 5. The operatore activates the internship at the suggested position...
+    login(page, "operatore@example.org")
+    page.goto(case_url)
+    activate = page.locator("form#step-activate")
+    expect(activate.locator(f"input[name=postazione][value='{s.postazione}']")).to_be_checked()
+    expect(activate.locator("input[name=data]")).to_have_value(today.isoformat())
+    activate.locator("input[name=data_fine_prevista]").fill(
+        (today + dt.timedelta(days=90)).isoformat()
+    )
+    submit_step(page, "activate")
+    expect_flash(page, tr("Path activated at %(post)s.", post=s.post_label))
+    expect(state).to_have_text(live_server.state(StatoPercorso.ATTIVO))
+    expect(no_errors).to_have_count(0)
+
+    # 6. ...and records the hiring by the same host: concluded, no hiring charge.
+    hire = page.locator("form#step-hire")
+    expect(hire.locator("select[name=datore_lavoro]")).to_have_value(str(s.ente))
+    expect(hire.locator("select[name=datore_lavoro] option:checked")).to_have_text(s.ente_label)
+    hire.locator("select[name=tipo_contratto]").select_option("TEMPO_INDETERMINATO")
+    submit_step(page, "hire")
+    expect_flash(page, tr("Hiring recorded: the path is concluded."))
+    expect(state).to_have_text(live_server.state(StatoPercorso.CONCLUSO))
+    expect(state).to_have_text("concluso")
+    expect(page.locator("table", has_text=s.ente_label)).to_contain_text(tr("hired"))
+    expect(no_errors).to_have_count(0)
+    charges = page.locator(".case-section", has_text=tr("Charges")).locator("table tr")
+    expect(charges).to_have_count(1)
+    # The case page shows the price-list item's description (seeded by make_programma).
+    expect(charges.first).to_contain_text("internship activation")
+    expect(charges.first).to_contain_text("200,00")
+    shot = tmp_path / "e2e-concluded.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 0
+
+    # Every step asked its confirm() first.
+    assert dialogs == [
+        tr(m)
+        for m in (
+            "Confirm the intake?",
+            "Record the first interview?",
+            "Approve the voucher against the Comune budget?",
+            "Activate the path at the chosen position?",
+            "Record the hiring and conclude the path?",
+        )
+    ]
+
+    # 7. What the database says.
+    with live_server.app.app_context():
+        p = db.session.get(Percorso, percorso_id)
+        assert p.stato == StatoPercorso.CONCLUSO
+        assert p.esito == Esito.ASSUNTO
+        assert p.persona_id == s.persona and p.comune_id == s.comune
+        assert p.postazione_id == s.postazione and p.datore_lavoro_id == s.ente
+        assert p.data_presa_in_carico == p.data_primo_colloquio == p.data_avvio == today
+        assert p.data_assunzione == today
+        (v,) = db.session.scalars(select(Voucher).where(Voucher.percorso_id == percorso_id)).all()
+        assert v.stato == StatoVoucher.APPROVATO
+        assert sorted((r.voce_listino_id, r.quantita) for r in v.righe) == sorted(
+            [(s.voce_attivazione, Decimal("1")), (s.voce_ora, Decimal("10"))]
+        )
+        charges_db = db.session.scalars(
+            select(Addebito).where(Addebito.percorso_id == percorso_id)
+        ).all()
+        assert len(charges_db) == 1
+        assert db.session.scalar(select(func.count(Addebito.id))) == 1
+        (a,) = charges_db
+        assert a.voce_listino.tipo == TipoVoce.ATTIVAZIONE_TIROCINIO
+        assert a.importo == Decimal("200.00")
+        db.session.remove()

@@ -1,0 +1,71 @@
+"""`flask export fogli-ore` and `flask export indennita`: the timesheet page from the command line."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import or_, select
+
+from models import Comune, db
+from models.indennita import fogli_ore, riepilogo_indennita, selection
+
+from .cli import export_cli
+from .fogli_ore import build_fogli_ore, build_riepilogo
+
+
+def _month(value: str) -> tuple[int, int]:
+    try:
+        year, month = (int(x) for x in value.split("-"))
+        if not 1 <= month <= 12:
+            raise ValueError
+    except ValueError:
+        raise click.BadParameter("YYYY-MM, e.g. 2025-03", param_hint="--mese") from None
+    return year, month
+
+
+def _comune_id(value: str | None) -> int | None:
+    """A Comune by ISTAT code or by name (case-insensitive)."""
+    if not value:
+        return None
+    found = db.session.scalars(
+        select(Comune.id).where(
+            or_(Comune.codice_istat == value.strip(), Comune.nome.ilike(value.strip()))
+        )
+    ).all()
+    if len(found) != 1:
+        raise click.BadParameter(f"no single Comune matches {value!r}", param_hint="--comune")
+    return found[0]
+
+
+_mese = click.option("--mese", required=True, help="Month, YYYY-MM.")
+_comune = click.option("--comune", default=None, help="Referring Comune: ISTAT code or name.")
+_ente = click.option("--ente", type=int, default=None, help="Host organisation id.")
+_output = click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+                       help="The .xlsx file to write.")
+
+
+@export_cli.command("fogli-ore")
+@_mese
+@_comune
+@_ente
+@_output
+def fogli_ore_command(mese, comune, ente, output) -> None:
+    """Monthly timesheets, a sheet per person (streamed in constant memory)."""
+    year, month = _month(mese)
+    where = selection(year, month, comune_id=_comune_id(comune), ente_id=ente)
+    _, n = build_fogli_ore(fogli_ore(db.session, year, month, where), target=output,
+                           constant_memory=True)
+    click.echo(f"{output}: {n} timesheets")
+
+
+@export_cli.command("indennita")
+@_mese
+@_comune
+@_ente
+@_output
+def indennita_command(mese, comune, ente, output) -> None:
+    """Monthly payroll summary of the internship indemnities."""
+    year, month = _month(mese)
+    where = selection(year, month, comune_id=_comune_id(comune), ente_id=ente)
+    righe = riepilogo_indennita(db.session, year, month, where)
+    build_riepilogo(righe, year, month, target=output)
+    click.echo(f"{output}: {len(righe)} trainees")

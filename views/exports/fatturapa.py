@@ -1,0 +1,317 @@
+"""FatturaPA (FPA12, schema 1.2.2) XML of issued invoices and credit notes: data in, bytes out.
+
+The builder is pure: ``build_xml(agenzia, documento)`` takes plain dataclasses and returns the
+XML bytes; ``documento_from(fattura)`` reads an issued ``Fattura`` (lines and Comune loaded)
+into that data. Rules: Agenzia delle Entrate, "Specifiche tecniche FatturaPA 1.2.2" and the
+schema in shared/fatturapa; split payment is EsigibilitaIVA "S" (art. 17-ter DPR 633/72).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from xml.etree import ElementTree as ET
+
+from stdnum.it import iva as partita_iva
+
+from models.operations.fatture import vat_summary
+
+NAMESPACE = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"
+FORMATO = "FPA12"
+#: Condizioni di pagamento TP02 (payment in full), modalita MP05 (bank transfer).
+CONDIZIONI_PAGAMENTO = "TP02"
+MODALITA_PAGAMENTO = "MP05"
+#: The Comune model has no street address yet: the municipal seat is named instead.
+INDIRIZZO_COMUNE = "Sede municipale"
+
+ET.register_namespace("p", NAMESPACE)
+
+_ASCII = {"€": "EUR", "–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "..."}
+
+
+def latin(text: str, length: int) -> str:
+    """Text the schema accepts (Basic Latin and Latin-1 Supplement), cut to ``length``."""
+    out = []
+    for ch in " ".join(str(text).split()):
+        if ord(ch) < 256:
+            out.append(ch)
+        elif ch in _ASCII:
+            out.append(_ASCII[ch])
+        else:
+            plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+            out.append(plain or "?")
+    return "".join(out)[:length]
+
+
+@dataclass(frozen=True)
+class Agenzia:
+    """The agency (CedentePrestatore), from the AGENZIA_* configuration keys."""
+
+    denominazione: str
+    partita_iva: str
+    codice_fiscale: str | None
+    regime_fiscale: str
+    indirizzo: str
+    cap: str
+    comune: str
+    provincia: str | None
+    nazione: str = "IT"
+    iban: str | None = None
+
+    @classmethod
+    def from_config(cls, config) -> Agenzia:
+        """Read and check the AGENZIA_* keys; a wrong partita IVA is a configuration error."""
+        piva = (config.get("AGENZIA_PARTITA_IVA") or "").strip()
+        if not partita_iva.is_valid(piva):
+            raise ValueError(f"AGENZIA_PARTITA_IVA {piva!r} is not a valid partita IVA")
+        return cls(
+            denominazione=config["AGENZIA_DENOMINAZIONE"],
+            partita_iva=partita_iva.compact(piva),
+            codice_fiscale=(config.get("AGENZIA_CODICE_FISCALE") or "").strip().upper() or None,
+            regime_fiscale=config.get("AGENZIA_REGIME_FISCALE") or "RF01",
+            indirizzo=config["AGENZIA_INDIRIZZO"],
+            cap=config["AGENZIA_CAP"],
+            comune=config["AGENZIA_COMUNE"],
+            provincia=config.get("AGENZIA_PROVINCIA") or None,
+            nazione=config.get("AGENZIA_NAZIONE") or "IT",
+            iban=(config.get("AGENZIA_IBAN") or "").replace(" ", "").upper() or None,
+        )
+
+
+@dataclass(frozen=True)
+class Cliente:
+    """The Comune (CessionarioCommittente) and its IPA office (CodiceDestinatario)."""
+
+    denominazione: str
+    codice_fiscale: str
+    codice_ipa: str
+    cap: str
+    comune: str
+    provincia: str | None
+    indirizzo: str = INDIRIZZO_COMUNE
+
+
+@dataclass(frozen=True)
+class Riga:
+    descrizione: str
+    quantita: Decimal
+    unita: str | None
+    prezzo_unitario: Decimal
+    importo: Decimal
+    aliquota: Decimal
+
+
+@dataclass(frozen=True)
+class Documento:
+    """An issued invoice (TD01) or credit note (TD04); TD04 amounts are positive."""
+
+    id: int
+    tipo: str
+    numero: str
+    data: dt.date
+    cliente: Cliente
+    righe: tuple[Riga, ...]
+    #: rate -> (taxable, VAT)
+    riepilogo: dict[Decimal, tuple[Decimal, Decimal]]
+    split_payment: bool
+    causale: str
+    cig: str | None = None
+    cup: str | None = None
+    #: IdDocumento of DatiContratto (the programme) when CIG or CUP is given.
+    contratto: str | None = None
+    #: The invoice a credit note reverses: (number, date).
+    collegata: tuple[str, dt.date] | None = None
+
+    @property
+    def imponibile(self) -> Decimal:
+        return sum((t for t, _ in self.riepilogo.values()), Decimal("0.00"))
+
+    @property
+    def imposta(self) -> Decimal:
+        return sum((v for _, v in self.riepilogo.values()), Decimal("0.00"))
+
+    @property
+    def da_pagare(self) -> Decimal:
+        """Split payment: the Comune pays the agency the taxable only."""
+        return self.imponibile if self.split_payment else self.imponibile + self.imposta
+
+
+def progressivo(doc_id: int) -> str:
+    """Five letters or digits unique per document: the id in base 36, zero-padded."""
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    n, out = int(doc_id), ""
+    while n:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+    if len(out) > 5:
+        raise ValueError("document id too large for a five-character progressive")
+    return out.rjust(5, "0")
+
+
+def file_name(agenzia: Agenzia, doc: Documento) -> str:
+    """The SdI file name: IT<partita IVA>_<progressivo>.xml."""
+    return f"{agenzia.nazione}{agenzia.partita_iva}_{progressivo(doc.id)}.xml"
+
+
+def _amount(value: Decimal) -> str:
+    return f"{Decimal(value):.2f}"
+
+
+def _sub(parent, tag: str, text=None):
+    el = ET.SubElement(parent, tag)
+    if text is not None:
+        el.text = str(text)
+    return el
+
+
+def _sede(parent, tag, indirizzo, cap, comune, provincia, nazione="IT") -> None:
+    sede = _sub(parent, tag)
+    _sub(sede, "Indirizzo", latin(indirizzo, 60))
+    _sub(sede, "CAP", cap)
+    _sub(sede, "Comune", latin(comune, 60))
+    if provincia:
+        _sub(sede, "Provincia", provincia.upper())
+    _sub(sede, "Nazione", nazione)
+
+
+def _header(root, agenzia: Agenzia, doc: Documento) -> None:
+    header = _sub(root, "FatturaElettronicaHeader")
+    dt_ = _sub(header, "DatiTrasmissione")
+    trasmittente = _sub(dt_, "IdTrasmittente")
+    _sub(trasmittente, "IdPaese", agenzia.nazione)
+    _sub(trasmittente, "IdCodice", agenzia.codice_fiscale or agenzia.partita_iva)
+    _sub(dt_, "ProgressivoInvio", progressivo(doc.id))
+    _sub(dt_, "FormatoTrasmissione", FORMATO)
+    _sub(dt_, "CodiceDestinatario", doc.cliente.codice_ipa)
+
+    cedente = _sub(header, "CedentePrestatore")
+    anag = _sub(cedente, "DatiAnagrafici")
+    id_iva = _sub(anag, "IdFiscaleIVA")
+    _sub(id_iva, "IdPaese", agenzia.nazione)
+    _sub(id_iva, "IdCodice", agenzia.partita_iva)
+    if agenzia.codice_fiscale:
+        _sub(anag, "CodiceFiscale", agenzia.codice_fiscale)
+    _sub(_sub(anag, "Anagrafica"), "Denominazione", latin(agenzia.denominazione, 80))
+    _sub(anag, "RegimeFiscale", agenzia.regime_fiscale)
+    _sede(cedente, "Sede", agenzia.indirizzo, agenzia.cap, agenzia.comune, agenzia.provincia,
+          agenzia.nazione)
+
+    committente = _sub(header, "CessionarioCommittente")
+    anag = _sub(committente, "DatiAnagrafici")
+    _sub(anag, "CodiceFiscale", doc.cliente.codice_fiscale)
+    _sub(_sub(anag, "Anagrafica"), "Denominazione", latin(doc.cliente.denominazione, 80))
+    _sede(committente, "Sede", doc.cliente.indirizzo, doc.cliente.cap, doc.cliente.comune,
+          doc.cliente.provincia)
+
+
+def _correlato(parent, tag, id_documento, data=None, cig=None, cup=None) -> None:
+    el = _sub(parent, tag)
+    _sub(el, "IdDocumento", latin(id_documento, 20))
+    if data:
+        _sub(el, "Data", data.isoformat())
+    if cup:
+        _sub(el, "CodiceCUP", cup)
+    if cig:
+        _sub(el, "CodiceCIG", cig)
+
+
+def _body(root, agenzia: Agenzia, doc: Documento) -> None:
+    body = _sub(root, "FatturaElettronicaBody")
+    generali = _sub(body, "DatiGenerali")
+    gd = _sub(generali, "DatiGeneraliDocumento")
+    _sub(gd, "TipoDocumento", doc.tipo)
+    _sub(gd, "Divisa", "EUR")
+    _sub(gd, "Data", doc.data.isoformat())
+    _sub(gd, "Numero", latin(doc.numero, 20))
+    _sub(gd, "ImportoTotaleDocumento", _amount(doc.imponibile + doc.imposta))
+    _sub(gd, "Causale", latin(doc.causale, 200))
+    if doc.cig or doc.cup:
+        _correlato(generali, "DatiContratto", doc.contratto or doc.numero, cig=doc.cig, cup=doc.cup)
+    if doc.collegata:
+        _correlato(generali, "DatiFattureCollegate", doc.collegata[0], doc.collegata[1])
+
+    beni = _sub(body, "DatiBeniServizi")
+    for n, r in enumerate(doc.righe, start=1):
+        linea = _sub(beni, "DettaglioLinee")
+        _sub(linea, "NumeroLinea", n)
+        _sub(linea, "Descrizione", latin(r.descrizione, 1000))
+        _sub(linea, "Quantita", f"{Decimal(r.quantita):.2f}")
+        if r.unita and len(r.unita) <= 10:  # never a truncated unit ("attivazion")
+            _sub(linea, "UnitaMisura", latin(r.unita, 10))
+        _sub(linea, "PrezzoUnitario", _amount(r.prezzo_unitario))
+        _sub(linea, "PrezzoTotale", _amount(r.importo))
+        _sub(linea, "AliquotaIVA", _amount(r.aliquota))
+    for rate, (taxable, vat) in doc.riepilogo.items():
+        riepilogo = _sub(beni, "DatiRiepilogo")
+        _sub(riepilogo, "AliquotaIVA", _amount(rate))
+        _sub(riepilogo, "ImponibileImporto", _amount(taxable))
+        _sub(riepilogo, "Imposta", _amount(vat))
+        _sub(riepilogo, "EsigibilitaIVA", "S" if doc.split_payment else "I")
+        if doc.split_payment:
+            _sub(riepilogo, "RiferimentoNormativo", "Scissione dei pagamenti art. 17-ter DPR 633/72")
+
+    if doc.tipo == "TD01":
+        pagamento = _sub(body, "DatiPagamento")
+        _sub(pagamento, "CondizioniPagamento", CONDIZIONI_PAGAMENTO)
+        dettaglio = _sub(pagamento, "DettaglioPagamento")
+        _sub(dettaglio, "Beneficiario", latin(agenzia.denominazione, 200))
+        _sub(dettaglio, "ModalitaPagamento", MODALITA_PAGAMENTO)
+        _sub(dettaglio, "ImportoPagamento", _amount(doc.da_pagare))
+        if agenzia.iban:
+            _sub(dettaglio, "IBAN", agenzia.iban)
+
+
+def build_xml(agenzia: Agenzia, doc: Documento) -> bytes:
+    """The FPA12 XML of one issued document (UTF-8, with the XML declaration)."""
+    root = ET.Element(f"{{{NAMESPACE}}}FatturaElettronica", {"versione": FORMATO})
+    _header(root, agenzia, doc)
+    _body(root, agenzia, doc)
+    ET.indent(root)
+    return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
+def build_zip(agenzia: Agenzia, docs) -> bytes:
+    """A zip with one FatturaPA XML per document, each under its SdI file name."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for doc in docs:
+            zf.writestr(file_name(agenzia, doc), build_xml(agenzia, doc))
+    return buffer.getvalue()
+
+
+def _numero(f) -> str:
+    return f"{f.numero}/{f.anno}"
+
+
+def documento_from(f) -> Documento:
+    """The data of an issued ``Fattura`` (lines, Comune and programme loaded) for the builder."""
+    if f.numero is None or f.data is None:
+        raise ValueError("only an issued invoice has a FatturaPA file")
+    c = f.comune
+    cliente = Cliente(denominazione=f"Comune di {c.nome}", codice_fiscale=c.codice_fiscale or "",
+                      codice_ipa=c.codice_ipa or "", cap=c.cap or "", comune=c.nome, provincia=c.provincia)
+    righe = tuple(
+        Riga(descrizione=r.descrizione, quantita=r.quantita,
+             unita=r.voce_listino.unita if r.voce_listino else None,
+             prezzo_unitario=r.prezzo_unitario, importo=r.importo, aliquota=r.aliquota_iva)
+        for r in f.righe
+    )
+    periodo = f"dal {f.periodo_dal:%d/%m/%Y} al {f.periodo_al:%d/%m/%Y}"
+    collegata = None
+    if f.tipo_documento.name == "TD04":
+        orig = f.fattura_stornata
+        collegata = (_numero(orig), orig.data)
+        causale = f"Nota di credito a storno totale della fattura n. {_numero(orig)} del {orig.data:%d/%m/%Y}"
+    else:
+        causale = f"Servizi di politica attiva del lavoro - {f.programma.nome} - {periodo}"
+    if f.split_payment:
+        causale += " - Scissione dei pagamenti art. 17-ter DPR 633/72"
+    return Documento(
+        id=f.id, tipo=f.tipo_documento.name, numero=_numero(f), data=f.data, cliente=cliente,
+        righe=righe, riepilogo=vat_summary(f.righe), split_payment=bool(f.split_payment),
+        causale=causale, cig=f.cig, cup=f.cup, contratto=f.programma.nome, collegata=collegata,
+    )

@@ -1,0 +1,161 @@
+"""Builders of the monthly timesheets and of the indemnity payroll summary (rows in, bytes out)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from typing import IO
+
+from flask_babel import format_date, gettext
+
+from models.indennita import Foglio, Indennita, RigaRiepilogo
+
+from .xlsx import Workbook
+
+#: Column widths of a timesheet: labels / dates, weekdays, hours.
+WIDTHS = [24, 28, 14]
+#: A4 portrait (xlsxwriter paper code 9), margins in inches.
+PAPER_A4 = 9
+
+
+def _month_title(year: int, month: int) -> str:
+    return format_date(dt.date(year, month, 1), "MMMM yyyy")
+
+
+def _print_setup(ws, last_row: int, last_col: int) -> None:
+    """A4 portrait, one page, centred, printing only the sheet's used area."""
+    ws.set_paper(PAPER_A4)
+    ws.set_portrait()
+    ws.fit_to_pages(1, 1)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.center_horizontally()
+    ws.print_area(0, 0, last_row, last_col)
+
+
+def _indemnity_rows(wb: Workbook, ws, r: int, ind: Indennita) -> int:
+    """Expected hours, attendance share and indemnity (or why they are missing)."""
+    if ind.manca_orario:
+        ws.write_string(r, 0, gettext("Indemnity"), wb.fmt["bold"])
+        ws.write_string(
+            r, 1, gettext("The position has no weekly hours: the indemnity is not computed.")
+        )
+        return r + 1
+    rows = (
+        (gettext("Expected hours"), ind.ore_previste, "hours"),
+        (gettext("Attendance share"), ind.quota, "pct"),
+        (gettext("Indemnity"), ind.importo, "euro_bold"),
+    )
+    for label, value, fmt in rows:
+        ws.write_string(r, 0, label, wb.fmt["bold"])
+        wb.write(ws, r, 2, value, fmt)
+        r += 1
+    return r
+
+
+def write_foglio(wb: Workbook, f: Foglio):
+    """One timesheet sheet, written top to bottom (constant-memory safe).
+
+    DOMAIN.md "Reports", Foglio ore: header, a row per day, the monthly total, signature
+    boxes for the trainee and the host tutor, one A4 page.
+    """
+    ws = wb.sheet(f.persona.strip("'"))  # Excel refuses a sheet name that starts or ends with '
+    ws.write_string(0, 0, gettext("Timesheet"), wb.fmt["title"])
+    ws.write_string(0, 1, _month_title(f.anno, f.mese), wb.fmt["title"])
+    header = (
+        (gettext("Person"), f.persona),
+        (gettext("Fiscal code"), f.codice_fiscale),
+        (gettext("Host"), f.ente),
+        (gettext("Position"), f.postazione),
+        (gettext("Company tutor"), f.tutor or ""),
+    )
+    for r, (label, value) in enumerate(header, start=1):
+        ws.write_string(r, 0, label, wb.fmt["bold"])
+        wb.write(ws, r, 1, value)
+    r = len(header) + 1
+    ws.write_string(r, 0, gettext("Month"), wb.fmt["bold"])
+    wb.write(ws, r, 1, dt.date(f.anno, f.mese, 1), "month")
+    days = calendar.monthrange(f.anno, f.mese)[1]
+    rows = (
+        (dt.date(f.anno, f.mese, d), format_date(dt.date(f.anno, f.mese, d), "EEEE"), f.ore.get(d))
+        for d in range(1, days + 1)
+    )
+    r = wb.table(ws, [gettext("Date"), gettext("Day"), gettext("Hours")], rows,
+                 formats=["date", None, "hours"], widths=WIDTHS, first_row=r + 2)
+    ws.write_string(r, 0, gettext("Total"), wb.fmt["bold"])
+    wb.write(ws, r, 2, f.totale, "hours_bold")
+    r += 2
+    if f.indennita is not None:
+        r = _indemnity_rows(wb, ws, r, f.indennita) + 1
+    for label in (gettext("Trainee's signature"), gettext("Host tutor's signature")):
+        ws.set_row(r, 36)
+        ws.write_string(r, 0, label, wb.fmt["bold"])
+        ws.write_blank(r, 1, None, wb.fmt["box"])
+        ws.write_blank(r, 2, None, wb.fmt["box"])
+        r += 2
+    _print_setup(ws, r - 2, len(WIDTHS) - 1)
+    return ws
+
+
+def _add_formats(wb: Workbook) -> Workbook:
+    wb.fmt.setdefault("month", wb.book.add_format({"num_format": "mm/yyyy", "align": "left"}))
+    return wb
+
+
+def build_fogli_ore(fogli: Iterable[Foglio], target: IO[bytes] | str | None = None,
+                    constant_memory: bool = False) -> tuple[bytes | None, int]:
+    """All timesheets of a month in one workbook, a sheet per person (DOMAIN.md "Reports").
+
+    ``fogli`` may be a generator streamed from the database: each sheet is written completely
+    before the next one is read, as constant-memory mode requires. Returns the bytes (None
+    when written to ``target``) and the number of sheets.
+    """
+    wb = _add_formats(Workbook(target, constant_memory=constant_memory))
+    n = 0
+    for foglio in fogli:
+        ws = write_foglio(wb, foglio)
+        if constant_memory:
+            # xlsxwriter keeps every constant-memory sheet's temp file open until close():
+            # release it now (it is reopened to assemble the file), or a few thousand people
+            # exhaust the process's file descriptors. Private API, guarded.
+            getattr(ws, "_opt_close", lambda: None)()
+        n += 1
+    if n == 0:
+        ws = wb.sheet(gettext("Timesheet"))
+        ws.write_string(0, 0, gettext("No path active in the month matches the selection."))
+    return wb.close(), n
+
+
+def build_riepilogo(righe: list[RigaRiepilogo], year: int, month: int,
+                    target: IO[bytes] | str | None = None) -> bytes | None:
+    """The monthly payroll summary of the internship indemnities, with totals (issue 4 item 2)."""
+    wb = Workbook(target)
+    ws = wb.sheet(gettext("Indemnity summary"))
+    ws.write_string(0, 0, gettext("Indemnity summary"), wb.fmt["title"])
+    ws.write_string(0, 1, _month_title(year, month), wb.fmt["title"])
+    headers = [gettext("Person"), gettext("Fiscal code"), gettext("Comune"), gettext("Host"),
+               gettext("Expected hours"), gettext("Attended hours"), gettext("Attendance share"),
+               gettext("Indemnity"), gettext("Notes")]
+    missing = gettext("The position has no weekly hours: the indemnity is not computed.")
+    rows = (
+        (x.persona, x.codice_fiscale, x.comune, x.ente, x.indennita.ore_previste,
+         x.indennita.ore_presenza, x.indennita.quota, x.indennita.importo,
+         missing if x.indennita.manca_orario else None)
+        for x in righe
+    )
+    r = wb.table(ws, headers, rows,
+                 formats=[None, None, None, None, "hours", "hours", "pct", "euro", None],
+                 widths=[28, 20, 20, 28, 12, 12, 12, 14, 40], first_row=2)
+    ws.write_string(r, 0, gettext("Total"), wb.fmt["bold"])
+    totals = (
+        (4, sum((x.indennita.ore_previste or 0 for x in righe), 0), "hours_bold"),
+        (5, sum((x.indennita.ore_presenza for x in righe), 0), "hours_bold"),
+        (7, sum((x.indennita.importo or 0 for x in righe), 0), "euro_bold"),
+    )
+    for col, value, fmt in totals:
+        wb.write(ws, r, col, value, fmt)
+    ws.set_landscape()
+    ws.set_paper(PAPER_A4)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(2)
+    return wb.close()

@@ -1,0 +1,157 @@
+"""Fogli ore: the monthly timesheets and the indemnity payroll summary, as xlsx downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_admin import BaseView, expose
+from flask_admin.actions import action
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from models import Comune, EnteOspitante, Percorso, db
+from models.indennita import count_paths, fogli_ore, riepilogo_indennita, selection
+
+from .base import scope_query, user_roles
+from .exports.fogli_ore import build_fogli_ore, build_riepilogo
+from .exports.xlsx import MIMETYPE
+
+#: Who prints timesheets and pays indemnities: the agency, the PAL manager, the accountants.
+READERS = {"operatore", "pal", "amministrazione"}
+#: Above this many people the workbook streams to a temporary file in constant memory.
+STREAM_ABOVE = 200
+
+
+def may_export() -> bool:
+    return bool(READERS & user_roles())
+
+
+def parse_month(text: str | None) -> tuple[int, int] | None:
+    """``2025-03`` -> (2025, 3); None when malformed."""
+    try:
+        year, month = (int(x) for x in (text or "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        return None
+    return year, month
+
+
+def current_month() -> str:
+    return dt.date.today().strftime("%Y-%m")
+
+
+def _scope(stmt):
+    return scope_query(stmt, Percorso)
+
+
+def _send(data_or_file, name: str):
+    return send_file(data_or_file, as_attachment=True, download_name=name, mimetype=MIMETYPE)
+
+
+def send_fogli_ore(year: int, month: int, **chosen):
+    """The timesheets workbook of a selection as a download, or None when nothing matches.
+
+    Many people: written in constant memory to a temporary file that is deleted once sent.
+    """
+    where = selection(year, month, **chosen)
+    n = count_paths(db.session, where, scope=_scope)
+    if n == 0:
+        return None
+    name = f"fogli-ore-{year}-{month:02d}.xlsx"
+    stream = fogli_ore(db.session, year, month, where, scope=_scope)
+    if n <= STREAM_ABOVE:
+        data, _ = build_fogli_ore(stream)
+        return _send(_bytes_io(data), name)
+    fh = tempfile.TemporaryFile(suffix=".xlsx")
+    build_fogli_ore(stream, target=fh, constant_memory=True)
+    fh.seek(0)
+    return _send(fh, name)
+
+
+def _bytes_io(data: bytes) -> io.BytesIO:
+    return io.BytesIO(data)
+
+
+class FogliOreView(BaseView):
+    """The page: a month, a Comune, a host, and two downloads."""
+
+    def is_accessible(self):
+        return may_export()
+
+    def is_visible(self):
+        return self.is_accessible()
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("security.login", next=request.url))
+        abort(403)
+
+    def _chosen(self) -> dict:
+        ids = [int(x) for x in request.args.getlist("ids") if x.isdigit()]
+        return {
+            "comune_id": request.args.get("comune", type=int),
+            "ente_id": request.args.get("ente", type=int),
+            "ids": ids or None,
+        }
+
+    @expose("/")
+    def index(self):
+        chosen = self._chosen()
+        return self.render(
+            "admin/fogli_ore.html",
+            mese=request.args.get("mese") or current_month(),
+            comuni=db.session.scalars(select(Comune).order_by(Comune.nome)).all(),
+            enti=db.session.scalars(
+                select(EnteOspitante).order_by(EnteOspitante.ragione_sociale)
+            ).all(),
+            **chosen,
+        )
+
+    @expose("/scarica/")
+    def download(self):
+        """GET: read-only downloads; ``tipo`` is ``fogli`` or ``riepilogo``."""
+        ym = parse_month(request.args.get("mese"))
+        if ym is None:
+            flash(gettext("Choose a month."), "error")
+            return redirect(url_for(".index", **request.args))
+        chosen = self._chosen()
+        if request.args.get("tipo") == "riepilogo":
+            righe = riepilogo_indennita(db.session, *ym, selection(*ym, **chosen), scope=_scope)
+            if righe:
+                return _send(_bytes_io(build_riepilogo(righe, *ym)),
+                             f"riepilogo-indennita-{ym[0]}-{ym[1]:02d}.xlsx")
+        else:
+            response = send_fogli_ore(*ym, **chosen)
+            if response is not None:
+                return response
+        flash(gettext("No path active in the month matches the selection."), "warning")
+        return redirect(url_for(".index", **request.args))
+
+
+class FogliOreActionMixin:
+    """Adds "Timesheets of the month" to the Percorsi list (selected rows).
+
+    The month is the ``mese`` request value (YYYY-MM) when given, else the current month;
+    the selected ids are re-read through the Comune scope of the list.
+    """
+
+    @action("fogli_ore", _l("Timesheets of the month"))
+    def action_fogli_ore(self, ids):
+        ym = parse_month(request.values.get("mese") or current_month())
+        # Integers: PostgreSQL refuses ``integer IN (varchar...)`` (get_query_for_ids binds strings).
+        wanted = [int(x) for x in ids if str(x).isdigit()]
+        ids = db.session.scalars(_scope(select(Percorso.id).where(Percorso.id.in_(wanted)))).all()
+        response = send_fogli_ore(*ym, ids=ids) if ids else None
+        if response is None:
+            flash(gettext("No path active in the month matches the selection."), "warning")
+        return response
+
+    def is_action_allowed(self, name):
+        if name == "fogli_ore":
+            return may_export()
+        return super().is_action_allowed(name)
