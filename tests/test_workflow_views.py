@@ -241,3 +241,25 @@ def test_every_transition_is_in_the_audit_log(client_for, world, ctx):
         assert row.azione == "update" and row.utente_id == world.users["operatore"].id
         assert row.modifiche["stato"] == ["SEGNALATO", "PRESO_IN_CARICO"]
         assert row.modifiche["data_presa_in_carico"] == [None, "2025-03-04"]
+
+
+def test_deleting_a_proposed_voucher_returns_the_path_to_evaluation(client_for, world, ctx):
+    _path_in(ctx, world, S.IN_VALUTAZIONE)
+    vid = _proposed_voucher(ctx, world)
+    client_for("admin").post("/admin/voucher/delete/", data={"id": str(vid)})
+    with ctx():
+        assert db.session.get(Voucher, vid) is None
+    assert _state(ctx, world.percorso) == S.IN_VALUTAZIONE
+
+
+def test_a_decided_voucher_cannot_be_deleted(client_for, world, ctx):
+    _path_in(ctx, world, S.IN_VALUTAZIONE)
+    vid = _proposed_voucher(ctx, world)
+    with ctx():
+        v = db.session.get(Voucher, vid)
+        v.stato, v.data_decisione, v.decisore_id = StatoVoucher.APPROVATO, dt.date(2025, 3, 11), world.users["pal"].id
+        db.session.commit()
+    r = client_for("admin").post("/admin/voucher/delete/", data={"id": str(vid)}, follow_redirects=True)
+    assert "voucher" in _flashes(r.get_data(as_text=True)).lower()
+    with ctx():
+        assert db.session.get(Voucher, vid) is not None

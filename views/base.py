@@ -300,13 +300,20 @@ class RoleModelView(ModelView):
         if stmt.first() is None:
             raise ValidationError(gettext("You can only register records of your own Comune."))
 
-    def on_model_delete(self, model):
-        check = getattr(model, "check_delete", None)
-        if check:
-            try:
-                check()
-            except DomainError as exc:
-                raise ValidationError(exc.message) from None
+    #: An operation ``fn(session, model)`` that deletes with its domain rules (flushes only).
+    delete_operation = None
+
+    def delete_model(self, model):
+        if self.delete_operation is None:
+            return super().delete_model(model)
+        try:
+            type(self).delete_operation(db.session, model)
+            db.session.commit()
+            return True
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return False
 
     def handle_view_exception(self, exc):
         if isinstance(exc, IntegrityError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import flash
 from flask_admin.model.form import InlineFormAdmin
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
@@ -213,15 +212,7 @@ class VoucherView(RoleModelView):
             raise DomainError(gettext("A voucher that has been decided cannot be changed."))
         voucher_ops.propose_voucher(db.session, model)
 
-    def delete_model(self, model):
-        try:
-            voucher_ops.delete_proposed_voucher(db.session, model)
-            db.session.commit()
-            return True
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return False
+    delete_operation = voucher_ops.delete_proposed_voucher
 
 
 class OreView(MonthGridMixin, RoleModelView):
@@ -253,15 +244,7 @@ class OreView(MonthGridMixin, RoleModelView):
         except DomainError as exc:
             raise ValidationError(exc.message) from None
 
-    def delete_model(self, model):
-        try:
-            ore_ops.delete_hours(db.session, model)
-            db.session.commit()
-            return True
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return False
+    delete_operation = ore_ops.delete_hours
 
 
 class DiarioView(RoleModelView):
