@@ -12,11 +12,13 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -175,6 +177,10 @@ class Persona(Base):
 
     def __str__(self) -> str:
         return f"{self.cognome} {self.nome}"
+
+
+#: The search box matches the start of the surname whatever its case (models/queries.py).
+Index("ix_persona_cognome_lower", func.lower(Persona.cognome))
 
 
 class DatiSensibili(Base):

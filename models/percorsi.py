@@ -107,7 +107,7 @@ class Percorso(Base):
         default=StatoPercorso.SEGNALATO,
         index=True,
     )
-    data_segnalazione: Mapped[dt.date] = mapped_column(Date)
+    data_segnalazione: Mapped[dt.date] = mapped_column(Date, index=True)
     segnalazione_di_gruppo: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Extra days granted for intake (group referrals), with the reason.
     proroga_giorni: Mapped[int | None] = mapped_column(Integer)
@@ -200,7 +200,7 @@ class Voucher(Base):
     stato: Mapped[StatoVoucher] = mapped_column(
         enum_column(StatoVoucher, "stato_voucher"), default=StatoVoucher.PROPOSTO
     )
-    data_proposta: Mapped[dt.date] = mapped_column(Date)
+    data_proposta: Mapped[dt.date] = mapped_column(Date, index=True)
     data_decisione: Mapped[dt.date | None] = mapped_column(Date)
     decisore_id: Mapped[int | None] = mapped_column(
         ForeignKey("utente.id", ondelete="RESTRICT")
@@ -304,7 +304,7 @@ class Diario(Base):
     percorso_id: Mapped[int] = mapped_column(
         ForeignKey("percorso.id", ondelete="RESTRICT"), index=True
     )
-    data: Mapped[dt.date] = mapped_column(Date)
+    data: Mapped[dt.date] = mapped_column(Date, index=True)
     tipo: Mapped[TipoEvento] = mapped_column(enum_column(TipoEvento, "tipo_evento"))
     descrizione: Mapped[str] = mapped_column(Text)
     autore_id: Mapped[int | None] = mapped_column(

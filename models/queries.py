@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Date, Numeric, and_, case, cast, func, literal, or_, select, type_coerce
-from sqlalchemy.orm import Session, column_property
+from sqlalchemy.orm import Session, column_property, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .anagrafiche import Persona, Postazione
 from .base import StatoFattura, StatoPercorso, StatoVoucher, TipologiaPercorso
@@ -136,6 +137,24 @@ def budget_figures(session: Session, budget_id: int) -> dict:
     return dict(row._mapping)
 
 
+def load_budget_figures(session: Session, budgets) -> None:
+    """Fill the deferred figures of ``budgets`` (a list page) with one statement, computed for
+    those rows only: undeferred in the list query, SQLite would compute them for every
+    budget before sorting and limiting. ``residuo`` is ``stanziato - impegnato``, as in SQL."""
+    by_id = {b.id: b for b in budgets}
+    if not by_id:
+        return
+    rows = session.execute(
+        select(Budget.id, Budget.stanziato, Budget.impegnato, Budget.consumato, Budget.fatturato)
+        .where(Budget.id.in_(by_id))
+    )
+    for bid, stanziato, impegnato, consumato, fatturato in rows:
+        figures = dict(stanziato=stanziato, impegnato=impegnato, consumato=consumato,
+                       fatturato=fatturato, residuo=stanziato - impegnato)
+        for name, value in figures.items():
+            set_committed_value(by_id[bid], name, value)
+
+
 # -- Deadlines (DOMAIN.md, "The flow": intake and activation within 15 days) ---------------
 
 
@@ -153,45 +172,75 @@ def activation_due(dialect_name: str):
     return cast(Percorso.data_presa_in_carico + days, Date)
 
 
-def deadlines(session: Session, today: dt.date, horizon_days: int = 7, comune_id=None, operatore_id=None):
-    """Open intake and activation deadlines that are overdue or due within ``horizon_days``.
-
-    Returns rows (percorso_id, persona, comune, operatore, kind, due, days_left) ordered by due date.
-    """
-    dialect = session.get_bind().dialect.name
+def _deadlines(dialect: str, today: dt.date, horizon_days: int, comune_id=None, operatore_id=None):
+    """Open intake and activation deadlines overdue or due within ``horizon_days``, as a
+    subquery (id, kind, due): one UNION ALL, ordered and paged by the caller."""
     limit = today + dt.timedelta(days=horizon_days)
-    rows = []
-    for kind, due_expr, state in (
-        ("intake", intake_due(dialect), StatoPercorso.SEGNALATO),
-        ("activation", activation_due(dialect), None),
+    parts = []
+    for kind, due_expr, states in (
+        ("intake", intake_due(dialect), (StatoPercorso.SEGNALATO,)),
+        ("activation", activation_due(dialect), (
+            StatoPercorso.PRESO_IN_CARICO,
+            StatoPercorso.IN_VALUTAZIONE,
+            StatoPercorso.VOUCHER_PROPOSTO,
+            StatoPercorso.VOUCHER_APPROVATO,
+        )),
     ):
         stmt = (
-            select(Percorso.id, due_expr.label("due"))
+            select(Percorso.id, literal(kind).label("kind"), due_expr.label("due"))
             .join(Programma, Percorso.programma_id == Programma.id)
+            .where(Percorso.stato.in_(states))
         )
-        if state is not None:
-            stmt = stmt.where(Percorso.stato == state)
-        else:
-            stmt = stmt.where(
-                Percorso.stato.in_(
-                    (
-                        StatoPercorso.PRESO_IN_CARICO,
-                        StatoPercorso.IN_VALUTAZIONE,
-                        StatoPercorso.VOUCHER_PROPOSTO,
-                        StatoPercorso.VOUCHER_APPROVATO,
-                    )
-                )
-            )
         if comune_id:
             stmt = stmt.where(Percorso.comune_id == comune_id)
         if operatore_id:
             stmt = stmt.where(Percorso.operatore_id == operatore_id)
-        sub = stmt.subquery()
-        for pid, due in session.execute(select(sub.c.id, sub.c.due).where(sub.c.due <= (limit.isoformat() if dialect == "sqlite" else limit))):
-            due = dt.date.fromisoformat(due) if isinstance(due, str) else due
-            rows.append((pid, kind, due, (due - today).days))
-    rows.sort(key=lambda r: (r[2], r[0]))
-    return rows
+        parts.append(stmt)
+    union = parts[0].union_all(parts[1]).subquery()
+    bound = limit.isoformat() if dialect == "sqlite" else limit
+    return select(union).where(union.c.due <= bound).subquery("scadenze")
+
+
+def _as_date(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def deadlines(session: Session, today: dt.date, horizon_days: int = 7, comune_id=None, operatore_id=None):
+    """Every open deadline overdue or due within ``horizon_days``, by due date:
+    rows (percorso_id, kind, due, days_left)."""
+    d = _deadlines(session.get_bind().dialect.name, today, horizon_days, comune_id, operatore_id)
+    rows = session.execute(select(d.c.id, d.c.kind, d.c.due).order_by(d.c.due, d.c.id))
+    return [(pid, kind, _as_date(due), (_as_date(due) - today).days) for pid, kind, due in rows]
+
+
+def deadlines_page(session: Session, today: dt.date, horizon_days: int = 7, comune_id=None,
+                   operatore_id=None, page: int = 0, per_page: int = 50):
+    """One page of ``deadlines`` with the paths loaded, in one statement.
+
+    Returns (total, overdue, rows of (Percorso, kind, due, days_left)).
+    """
+    d = _deadlines(session.get_bind().dialect.name, today, horizon_days, comune_id, operatore_id)
+    today_bound = today.isoformat() if session.get_bind().dialect.name == "sqlite" else today
+    page_rows = (
+        select(d.c.id, d.c.kind, d.c.due, func.count().over().label("total"),
+               func.sum(case((d.c.due < today_bound, 1), else_=0)).over().label("overdue"))
+        .order_by(d.c.due, d.c.id, d.c.kind)
+        .limit(per_page)
+        .offset(page * per_page)
+        .subquery("pagina")
+    )
+    stmt = (
+        select(Percorso, page_rows.c.kind, page_rows.c.due, page_rows.c.total,
+               page_rows.c.overdue)
+        .join(page_rows, page_rows.c.id == Percorso.id)
+        .options(joinedload(Percorso.persona), joinedload(Percorso.comune),
+                 joinedload(Percorso.operatore))
+        .order_by(page_rows.c.due, page_rows.c.id, page_rows.c.kind)
+    )
+    result = session.execute(stmt).all()
+    rows = [(p, kind, _as_date(due), (_as_date(due) - today).days) for p, kind, due, _, _ in result]
+    total, overdue = (result[0][3], result[0][4]) if result else (0, 0)
+    return total, overdue or 0, rows
 
 
 def free_seats(postazione_id_col):
@@ -243,3 +292,37 @@ def matching_positions(session: Session, percorso: Percorso, day: dt.date, limit
         .limit(limit)
     )
     return session.execute(stmt).all()
+
+
+# -- Search (the list views' search box) ------------------------------------------------------
+
+
+def starts_with(expr, prefix: str):
+    """``expr`` begins with ``prefix``, as a range an index can serve (LIKE 'x%' cannot, on
+    PostgreSQL under a linguistic collation, nor on SQLite's case-insensitive LIKE)."""
+    return and_(expr >= prefix, expr < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+
+
+def person_search(search: str):
+    """People whose surname starts with ``search`` (any case), whose codice fiscale starts
+    with it, or whose surname starts with its first word and name with the rest
+    ("rossi ma" finds Rossi Mario). Every branch is served by an index; None if empty."""
+    words = search.lower().split()
+    if not words:
+        return None
+    cognome = func.lower(Persona.cognome)
+    whole = " ".join(words)
+    branches = [starts_with(cognome, whole),
+                starts_with(Persona.codice_fiscale, "".join(words).upper())]
+    if len(words) > 1:
+        branches.append(and_(starts_with(cognome, words[0]),
+                             starts_with(func.lower(Persona.nome), " ".join(words[1:]))))
+    return or_(*branches)
+
+
+def paths_of_people(search: str):
+    """Paths of the people ``person_search`` finds, as an ``IN`` subquery; None if empty."""
+    people = person_search(search)
+    if people is None:
+        return None
+    return select(Percorso.id).where(Percorso.persona_id.in_(select(Persona.id).where(people)))

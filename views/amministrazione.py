@@ -103,6 +103,7 @@ class RegistroAuditView(RoleModelView):
     list_loads = (joinedload(RegistroAudit.utente),)
     column_list = ("momento", "utente", "azione", "tabella", "record_id", "descrizione")
     column_default_sort = [("momento", True), ("id", True)]
+    count_cap = 10_000
     column_sortable_list = ("momento", "azione", "tabella")
     column_searchable_list = ("descrizione", "record_id")
     column_filters = ("momento", "azione", "tabella", "record_id", "utente.email")

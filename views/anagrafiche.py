@@ -10,8 +10,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from models import DatiSensibili, EnteOspitante, Persona, Postazione, db
 from models import validation as v
 from models.errors import DomainError
+from models.queries import person_search
 
-from .base import RoleModelView, check
+from .base import RoleModelView, check, people_search
 
 #: Registry records: the agency edits, the PAL manager reads.
 STAFF_EDIT = {"operatore": "rce", "pal": "r", "amministrazione": "r", "admin": "rced"}
@@ -39,6 +40,9 @@ class PersonaView(RoleModelView):
         "condizione_occupazionale",
     )
     column_searchable_list = ("cognome", "nome", "codice_fiscale")
+
+    def search_clause(self, search):
+        return person_search(search)
     column_filters = (
         "comune_residenza.nome",
         "sesso",
@@ -121,6 +125,9 @@ class DatiSensibiliView(RoleModelView):
     column_sortable_list = (("persona", "persona.cognome"), "percentuale_invalidita", "iscritto_l68")
     column_searchable_list = ("persona.cognome", "persona.codice_fiscale")
     column_filters = ("iscritto_l68", "percentuale_invalidita")
+
+    def search_clause(self, search):
+        return people_search(DatiSensibili.persona_id, search)
     form_columns = ("persona", "percentuale_invalidita", "iscritto_l68", "diagnosi", "limitazioni", "note")
     column_labels = {
         "persona": _l("Person"),

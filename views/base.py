@@ -24,14 +24,15 @@ from flask_babel import (
     lazy_gettext,
 )
 from flask_login import current_user
-from sqlalchemy import false
+from sqlalchemy import false, func, literal, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import Query, contains_eager
 from wtforms import ValidationError
 
-from models import db
+from models import Persona, db
 from models.base import LabelledEnum, euro
 from models.errors import DomainError, integrity_message
+from models.queries import paths_of_people, person_search
 from models.scoping import comune_filter
 
 #: Lookups never return more than this many rows, whatever ``limit`` the client asks.
@@ -49,6 +50,16 @@ def scoped_comune_id() -> int | None:
     if "servizio_sociale" in user_roles():
         return current_user.comune_id or -1
     return None
+
+
+class CappedCountQuery(Query):
+    """``SELECT count(*) FROM (SELECT 1 ... LIMIT cap)``: stops counting at ``cap`` rows."""
+
+    cap: int | None = None
+
+    def scalar(self):
+        inner = self.with_entities(literal(1)).limit(self.cap).subquery()
+        return self.session.query(func.count()).select_from(inner).scalar()
 
 
 def scope_query(query, model):
@@ -166,6 +177,18 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return super().get_list(term, offset, min(int(limit or AJAX_LIMIT), AJAX_LIMIT))
 
 
+def people_search(column, search: str):
+    """``column`` (a persona id) among the people the search box finds (models/queries.py)."""
+    people = person_search(search)
+    return None if people is None else column.in_(select(Persona.id).where(people))
+
+
+def paths_search(column, search: str):
+    """``column`` (a percorso id) among the paths of the people the search box finds."""
+    paths = paths_of_people(search)
+    return None if paths is None else column.in_(paths)
+
+
 class RoleModelView(ModelView):
     """Base of every model view: closed by default, opened per role by ``permissions``.
 
@@ -176,6 +199,11 @@ class RoleModelView(ModelView):
     #: Loader options that make the list's columns load in the page's own query.
     list_loads: tuple = ()
     money_columns: tuple[str, ...] = ()
+
+    #: Count at most this many rows (tables that grow into the millions): the pager stops
+    #: there and the list says so (admin/model/console_list.html). None: exact count.
+    count_cap: int | None = None
+    list_template = "admin/model/console_list.html"
 
     page_size = 20
     can_set_page_size = True
@@ -249,7 +277,30 @@ class RoleModelView(ModelView):
         return scope_query(super().get_query(), self.model).options(*self.list_loads)
 
     def get_count_query(self):
-        return scope_query(super().get_count_query(), self.model)
+        if self.count_cap:
+            query = CappedCountQuery([func.count()], db.session()).select_from(self.model)
+            query.cap = self.count_cap
+        else:
+            query = super().get_count_query()
+        return scope_query(query, self.model)
+
+    @property
+    def count_cap_text(self) -> str:
+        return format_decimal(self.count_cap or 0)
+
+    # -- search ------------------------------------------------------------
+    def search_clause(self, search: str):
+        """Hook: an index-served WHERE for the search box; None keeps Flask-Admin's
+        substring search (fine for short tables, a full scan on long ones)."""
+        return None
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        clause = self.search_clause(search.strip())
+        if clause is None:
+            return super()._apply_search(query, count_query, joins, count_joins, search)
+        if count_query is not None:
+            count_query = count_query.filter(clause)
+        return query.filter(clause), count_query, joins, count_joins
 
     def get_list(self, page, *args, **kwargs):
         # ?page=-3 would be a negative OFFSET: PostgreSQL refuses it with a 500.

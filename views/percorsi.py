@@ -26,7 +26,7 @@ from models.errors import DomainError
 from models.operations import ore as ore_ops
 from models.operations import voucher as voucher_ops
 
-from .base import RoleModelView, scoped_comune_id
+from .base import RoleModelView, paths_search, people_search, scoped_comune_id
 from .fogli_ore import FogliOreActionMixin
 from .ore_mese import MonthGridMixin
 from .workflow import WorkflowMixin
@@ -129,6 +129,10 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
         "data_avvio",
     )
     column_searchable_list = ("persona.cognome", "persona.codice_fiscale")
+
+    def search_clause(self, search):
+        return people_search(Percorso.persona_id, search)
+
     column_filters = (
         "comune.nome",
         "stato",
@@ -200,6 +204,10 @@ class VoucherView(RoleModelView):
     column_default_sort = ("data_proposta", True)
     column_sortable_list = ("stato", "data_proposta", "data_decisione")
     column_searchable_list = ("percorso.persona.cognome", "percorso.persona.codice_fiscale")
+
+    def search_clause(self, search):
+        return paths_search(Voucher.percorso_id, search)
+
     column_filters = ("stato", "data_proposta", "percorso.comune.nome")
     form_columns = ("percorso", "data_proposta", "note")
     inline_models = (RigaVoucherInline(RigaVoucher),)
@@ -225,7 +233,12 @@ class OreView(MonthGridMixin, RoleModelView):
     column_default_sort = [("data", True), ("id", True)]
     column_sortable_list = ("data", "tipo", "ore")
     column_searchable_list = ("percorso.persona.cognome", "percorso.persona.codice_fiscale")
+
+    def search_clause(self, search):
+        return paths_search(Ore.percorso_id, search)
+
     column_filters = ("data", "tipo", "percorso.comune.nome")
+    count_cap = 10_000
     form_columns = ("percorso", "data", "tipo", "ore", "operatore", "note")
     form_ajax_refs = {
         "percorso": PERCORSO_PICKER,
@@ -261,7 +274,12 @@ class DiarioView(RoleModelView):
     column_list = ("percorso", "data", "tipo", "autore", "descrizione")
     column_default_sort = [("data", True), ("id", True)]
     column_sortable_list = ("data", "tipo")
-    column_searchable_list = ("percorso.persona.cognome", "descrizione")
+    column_searchable_list = ("percorso.persona.cognome", "percorso.persona.codice_fiscale")
+    count_cap = 10_000
+
+    def search_clause(self, search):
+        return paths_search(Diario.percorso_id, search)
+
     column_filters = ("data", "tipo", "percorso.comune.nome")
     form_columns = ("percorso", "data", "tipo", "descrizione")
     form_ajax_refs = {"percorso": PERCORSO_PICKER}
@@ -289,6 +307,11 @@ class AddebitoView(RoleModelView):
     column_formatters = {"fatturato": _fatturato}
     column_default_sort = [("data", True), ("id", True)]
     column_sortable_list = ("data", "quantita")
-    column_searchable_list = ("percorso.persona.cognome",)
+    column_searchable_list = ("percorso.persona.cognome", "percorso.persona.codice_fiscale")
+    count_cap = 10_000
+
+    def search_clause(self, search):
+        return paths_search(Addebito.percorso_id, search)
+
     column_filters = ("data", "voce_listino.tipo", "percorso.comune.nome")
     column_labels = PERCORSO_LABELS

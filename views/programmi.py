@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.orm import joinedload
 
-from models import Budget, VariazioneBudget, VoceListino
+from models import Budget, VariazioneBudget, VoceListino, db
+from models.queries import load_budget_figures
 
 from .base import RoleModelView
 
@@ -111,11 +112,6 @@ class BudgetView(RoleModelView):
     list_loads = (
         joinedload(Budget.comune),
         joinedload(Budget.programma),
-        undefer(Budget.stanziato),
-        undefer(Budget.impegnato),
-        undefer(Budget.consumato),
-        undefer(Budget.fatturato),
-        undefer(Budget.residuo),
     )
     column_list = (
         "comune",
@@ -140,8 +136,6 @@ class BudgetView(RoleModelView):
         "data_inizio",
         "data_fine",
         "stanziato",
-        "impegnato",
-        "residuo",
     )
     column_searchable_list = ("comune.nome",)
     column_filters = ("comune.nome", "programma.nome", "data_inizio", "data_fine")
@@ -149,3 +143,10 @@ class BudgetView(RoleModelView):
     inline_models = (VariazioneInline(VariazioneBudget),)
     form_ajax_refs = {"comune": {"fields": ("nome", "codice_istat"), "order_by": "nome"}}
     column_labels = LABELS
+
+    def get_list(self, *args, **kwargs):
+        # The figures of the page's budgets only, in one more statement (models/queries.py).
+        count, rows = super().get_list(*args, **kwargs)
+        if isinstance(rows, list):
+            load_budget_figures(db.session, rows)
+        return count, rows

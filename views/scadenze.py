@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, request
+from flask import abort, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import lazyload
 
-from models import Comune, Percorso, Utente, db
-from models.queries import deadlines
+from models import Comune, Utente, db
+from models.queries import deadlines_page
 
 from .base import scoped_comune_id, user_roles
 
+#: Deadlines per page, most urgent first.
+PER_PAGE = 50
 #: Who watches deadlines: the agency and the PAL manager (DOMAIN.md).
 READERS = {"operatore", "pal", "admin"}
 
@@ -41,24 +43,28 @@ class ScadenzeView(BaseView):
         horizon = min(max(request.args.get("giorni", 7, type=int), 0), 90)
         comune_id = request.args.get("comune", type=int) or scoped_comune_id()
         operatore_id = request.args.get("operatore", type=int)
-        rows = deadlines(db.session, today, horizon, comune_id, operatore_id)
-        paths = {
-            p.id: p
-            for p in db.session.scalars(
-                select(Percorso)
-                .where(Percorso.id.in_([r[0] for r in rows]))
-                .options(joinedload(Percorso.persona), joinedload(Percorso.comune), joinedload(Percorso.operatore))
-            )
-        }
+        page = max(request.args.get("page", 0, type=int), 0)
+        total, overdue, rows = deadlines_page(db.session, today, horizon, comune_id, operatore_id,
+                                              page, PER_PAGE)
         return self.render(
             "admin/scadenze.html",
-            rows=[(paths[pid], kind, due, left) for pid, kind, due, left in rows],
+            rows=rows,
+            total=total,
+            overdue=overdue,
+            page=page,
+            num_pages=-(-total // PER_PAGE),
+            pager_url=lambda p: url_for(".index", page=p, giorni=horizon,
+                                        comune=request.args.get("comune"),
+                                        operatore=operatore_id),
             horizon=horizon,
             comune_id=comune_id,
             operatore_id=operatore_id,
             comuni=db.session.scalars(select(Comune).order_by(Comune.nome)).all(),
             operatori=db.session.scalars(
-                select(Utente).where(Utente.roles.any(name="operatore")).order_by(Utente.cognome)
+                select(Utente)
+                .where(Utente.roles.any(name="operatore"))
+                .options(lazyload(Utente.roles))
+                .order_by(Utente.cognome)
             ).all(),
             today=today,
         )

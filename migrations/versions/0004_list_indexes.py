@@ -1,0 +1,31 @@
+"""indexes for the lists at scale: default sorts and the surname search
+
+Revision ID: d4320f83ea3b
+Revises: aa3aff64277d
+Create Date: 2026-12-02 00:09:35.041638
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'd4320f83ea3b'
+down_revision = 'aa3aff64277d'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index(op.f('ix_diario_data'), 'diario', ['data'], unique=False)
+    op.create_index(op.f('ix_percorso_data_segnalazione'), 'percorso', ['data_segnalazione'], unique=False)
+    op.create_index(op.f('ix_voucher_data_proposta'), 'voucher', ['data_proposta'], unique=False)
+    # Autogenerate cannot compare expression indexes on SQLite: written by hand.
+    op.create_index('ix_persona_cognome_lower', 'persona', [sa.text('lower(cognome)')], unique=False)
+
+
+def downgrade():
+    op.drop_index('ix_persona_cognome_lower', table_name='persona')
+    op.drop_index(op.f('ix_voucher_data_proposta'), table_name='voucher')
+    op.drop_index(op.f('ix_percorso_data_segnalazione'), table_name='percorso')
+    op.drop_index(op.f('ix_diario_data'), table_name='diario')
