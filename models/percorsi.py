@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -325,6 +326,8 @@ class Addebito(Base):
     __table_args__ = (
         CheckConstraint("quantita > 0", name="quantita_positiva"),
         UniqueConstraint("ore_id", name="uq_addebito_ore_id"),
+        # A path's charges in a period (budget figures): equality then range, one index.
+        Index("ix_addebito_percorso_data", "percorso_id", "data"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -137,22 +137,107 @@ def budget_figures(session: Session, budget_id: int) -> dict:
     return dict(row._mapping)
 
 
+def committed_by_budget(*where):
+    """(budget_id, impegnato) of the budgets matching ``where``: ``Budget.impegnato``
+    computed set-wise (vouchers and charges grouped once, then joined) for reports over
+    many budgets, where the correlated form would run per voucher of every budget."""
+    in_period = and_(Voucher.stato == StatoVoucher.APPROVATO,
+                     Voucher.data_decisione.between(Budget.data_inizio, Budget.data_fine))
+    vouchers = (select(Voucher.id).join(Percorso, Voucher.percorso_id == Percorso.id)
+                .join(Budget, _same_budget(Budget)).where(in_period, *where))
+    paths = (select(Voucher.percorso_id).join(Percorso, Voucher.percorso_id == Percorso.id)
+             .join(Budget, _same_budget(Budget)).where(in_period, Percorso.stato.in_(CLOSED), *where))
+    by_rate = (
+        select(RigaVoucher.voucher_id.label("vid"), VoceListino.aliquota_iva.label("rate"),
+               func.sum(func.round(RigaVoucher.quantita * VoceListino.prezzo_unitario, 2)).label("taxable"))
+        .join(VoceListino, RigaVoucher.voce_listino_id == VoceListino.id)
+        .where(RigaVoucher.voucher_id.in_(vouchers))
+        .group_by(RigaVoucher.voucher_id, VoceListino.aliquota_iva)
+        .subquery()
+    )
+    gross = (
+        select(by_rate.c.vid,
+               func.sum(by_rate.c.taxable + func.round(by_rate.c.taxable * by_rate.c.rate / 100, 2)).label("gross"))
+        .group_by(by_rate.c.vid)
+        .subquery()
+    )
+    consumed = (
+        select(Addebito.percorso_id.label("pid"),
+               func.sum(line_gross(Addebito.quantita, VoceListino.prezzo_unitario, VoceListino.aliquota_iva)).label("consumed"))
+        .join(VoceListino, Addebito.voce_listino_id == VoceListino.id)
+        .where(Addebito.percorso_id.in_(paths))
+        .group_by(Addebito.percorso_id)
+        .subquery()
+    )
+    amount = case(
+        (Percorso.stato.in_(CLOSED), func.coalesce(consumed.c.consumed, 0)),
+        else_=func.coalesce(gross.c.gross, 0),
+    )
+    return (
+        select(Budget.id.label("budget_id"), type_coerce(func.coalesce(func.sum(amount), 0), MONEY).label("impegnato"))
+        .join(Percorso, _same_budget(Budget))
+        .join(Voucher, and_(Voucher.percorso_id == Percorso.id, Voucher.stato == StatoVoucher.APPROVATO,
+                            Voucher.data_decisione.between(Budget.data_inizio, Budget.data_fine)))
+        .outerjoin(gross, gross.c.vid == Voucher.id)
+        .outerjoin(consumed, consumed.c.pid == Percorso.id)
+        .where(*where)
+        .group_by(Budget.id)
+    )
+
+
+def charges_by_budget(*where):
+    """(budget_id, consumato, fatturato) of the budgets matching ``where``, set-wise: the
+    charges of each budget's Comune and programme dated in its period, and those of them on
+    issued or paid invoices (``Budget.consumato`` and ``Budget.fatturato``)."""
+    gross = line_gross(Addebito.quantita, VoceListino.prezzo_unitario, VoceListino.aliquota_iva)
+    invoiced = Fattura.stato.in_((StatoFattura.EMESSA, StatoFattura.PAGATA))
+    return (
+        select(Budget.id.label("budget_id"),
+               type_coerce(func.coalesce(func.sum(gross), 0), MONEY).label("consumato"),
+               type_coerce(func.coalesce(func.sum(case((invoiced, gross), else_=0)), 0), MONEY).label("fatturato"))
+        .join(Percorso, _same_budget(Budget))
+        # coalesce(data, data) keeps the planners off the date index (every Comune's charges
+        # of the year): the path's charges come through (percorso_id, data) instead.
+        .join(Addebito, and_(Addebito.percorso_id == Percorso.id,
+                             func.coalesce(Addebito.data, Addebito.data)
+                             .between(Budget.data_inizio, Budget.data_fine)))
+        .join(VoceListino, Addebito.voce_listino_id == VoceListino.id)
+        .outerjoin(RigaFattura, Addebito.riga_fattura_id == RigaFattura.id)
+        .outerjoin(Fattura, RigaFattura.fattura_id == Fattura.id)
+        .where(*where)
+        .group_by(Budget.id)
+    )
+
+
+def budget_figures_by_budget(*where):
+    """The five figures of the budgets matching ``where`` in one set-wise statement:
+    rows (budget_id, stanziato, impegnato, consumato, fatturato, residuo)."""
+    committed = committed_by_budget(*where).subquery()
+    charges = charges_by_budget(*where).subquery()
+    impegnato = func.coalesce(committed.c.impegnato, 0)
+    return (
+        select(Budget.id.label("budget_id"),
+               type_coerce(Budget.stanziato, MONEY).label("stanziato"),
+               type_coerce(impegnato, MONEY).label("impegnato"),
+               type_coerce(func.coalesce(charges.c.consumato, 0), MONEY).label("consumato"),
+               type_coerce(func.coalesce(charges.c.fatturato, 0), MONEY).label("fatturato"),
+               type_coerce(Budget.stanziato - impegnato, MONEY).label("residuo"))
+        .outerjoin(committed, committed.c.budget_id == Budget.id)
+        .outerjoin(charges, charges.c.budget_id == Budget.id)
+        .where(*where)
+    )
+
+
 def load_budget_figures(session: Session, budgets) -> None:
     """Fill the deferred figures of ``budgets`` (a list page) with one statement, computed for
     those rows only: undeferred in the list query, SQLite would compute them for every
-    budget before sorting and limiting. ``residuo`` is ``stanziato - impegnato``, as in SQL."""
+    budget before sorting and limiting."""
     by_id = {b.id: b for b in budgets}
     if not by_id:
         return
-    rows = session.execute(
-        select(Budget.id, Budget.stanziato, Budget.impegnato, Budget.consumato, Budget.fatturato)
-        .where(Budget.id.in_(by_id))
-    )
-    for bid, stanziato, impegnato, consumato, fatturato in rows:
-        figures = dict(stanziato=stanziato, impegnato=impegnato, consumato=consumato,
-                       fatturato=fatturato, residuo=stanziato - impegnato)
-        for name, value in figures.items():
-            set_committed_value(by_id[bid], name, value)
+    for row in session.execute(budget_figures_by_budget(Budget.id.in_(by_id))).mappings():
+        for name in ("stanziato", "impegnato", "consumato", "fatturato", "residuo"):
+            set_committed_value(by_id[row["budget_id"]], name, row[name])
 
 
 # -- Deadlines (DOMAIN.md, "The flow": intake and activation within 15 days) ---------------

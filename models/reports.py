@@ -40,7 +40,7 @@ from .base import Esito, StatoFattura, StatoPercorso, StatoVoucher, TipologiaPer
 from .fatture import Fattura, Pagamento
 from .percorsi import Addebito, Ore, Percorso, Voucher
 from .programmi import Budget, Programma, VoceListino
-from .queries import MONEY, activation_due, intake_due, line_gross
+from .queries import MONEY, activation_due, budget_figures_by_budget, intake_due, line_gross
 
 S = StatoPercorso
 HOURS = Numeric(9, 2)
@@ -343,6 +343,10 @@ def verifica_budget(session: Session, p: Periodo, comune_id: int | None = None):
     """Budgets whose period overlaps ``p``, one row each (Comune x programme x period), with
     the SQL figures of ``Budget`` (models/queries.py): stanziato, impegnato, consumato,
     fatturato, residuo over the budget's whole period as recorded now; then the total row."""
+    overlaps = [Budget.data_inizio <= p.al, Budget.data_fine >= p.dal]
+    if comune_id:
+        overlaps.append(Budget.comune_id == comune_id)
+    figures = budget_figures_by_budget(*overlaps).subquery()
     stmt = (
         select(
             Budget.id.label("budget_id"),
@@ -350,18 +354,13 @@ def verifica_budget(session: Session, p: Periodo, comune_id: int | None = None):
             Programma.nome.label("programma"),
             Budget.data_inizio,
             Budget.data_fine,
-            cast(Budget.stanziato, MONEY).label("stanziato"),
-            cast(Budget.impegnato, MONEY).label("impegnato"),
-            cast(Budget.consumato, MONEY).label("consumato"),
-            cast(Budget.fatturato, MONEY).label("fatturato"),
-            cast(Budget.residuo, MONEY).label("residuo"),
+            *[cast(figures.c[k], MONEY).label(k)
+              for k in ("stanziato", "impegnato", "consumato", "fatturato", "residuo")],
         )
         .join(Comune, Budget.comune_id == Comune.id)
         .join(Programma, Budget.programma_id == Programma.id)
-        .where(Budget.data_inizio <= p.al, Budget.data_fine >= p.dal)
+        .join(figures, figures.c.budget_id == Budget.id)
     )
-    if comune_id:
-        stmt = stmt.where(Budget.comune_id == comune_id)
     keys = ("budget_id", "comune", "programma", "data_inizio", "data_fine")
     return session.execute(_with_total(stmt, keys, ("comune", "programma", "data_inizio"))).mappings().all()
 

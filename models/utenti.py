@@ -72,9 +72,9 @@ class Utente(Base, UserMixin):
     )
 
     comune: Mapped[Comune | None] = relationship()
-    roles: Mapped[list[Ruolo]] = relationship(
-        secondary=ruoli_utenti, lazy="selectin"
-    )
+    #: Loaded on first use: the logged-in user's roles cost one statement per request, and
+    #: users shown on a page (case workers, authors) none; lists showing roles selectin them.
+    roles: Mapped[list[Ruolo]] = relationship(secondary=ruoli_utenti)
 
     @property
     def role_names(self) -> set[str]:

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_security import hash_password
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import PasswordField, SelectField
 
 from models import RegistroAudit, Utente
@@ -20,7 +20,7 @@ from .base import RoleModelView
 
 class UtenteView(RoleModelView):
     permissions = {"admin": "rced"}
-    list_loads = (joinedload(Utente.comune),)
+    list_loads = (joinedload(Utente.comune), selectinload(Utente.roles))
     column_list = ("email", "cognome", "nome", "roles", "comune", "active", "last_login_at", "login_count")
     column_default_sort = ("email", False)
     column_sortable_list = ("email", "cognome", "active", "last_login_at", "login_count")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
@@ -12,7 +13,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import String, cast, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import (
     Addebito,
@@ -135,8 +137,10 @@ class WorkflowMixin:
         session = db.session
         vouchers = session.scalars(
             select(Voucher).where(Voucher.percorso_id == p.id).order_by(Voucher.id)
-            .options(selectinload(Voucher.righe).selectinload(RigaVoucher.voce_listino))
-        ).all()
+            .options(joinedload(Voucher.righe).joinedload(RigaVoucher.voce_listino),
+                     joinedload(Voucher.decisore))
+        ).unique().all()
+        set_committed_value(p, "vouchers", vouchers)  # the rules below read p.vouchers
         approved = next((v for v in vouchers if v.stato == StatoVoucher.APPROVATO), None)
         hours_by_month = session.execute(
             select(func.substr(cast(Ore.data, String), 1, 7).label("mese"), Ore.tipo, func.sum(Ore.ore))
@@ -144,11 +148,11 @@ class WorkflowMixin:
         ).all()
         charges = session.scalars(
             select(Addebito).where(Addebito.percorso_id == p.id).order_by(Addebito.data)
-            .options(selectinload(Addebito.voce_listino))
+            .options(joinedload(Addebito.voce_listino))
         ).all()
         diary = session.scalars(
             select(Diario).where(Diario.percorso_id == p.id).order_by(Diario.data.desc())
-            .options(selectinload(Diario.autore))
+            .options(joinedload(Diario.autore))
         ).all()
         matches = []
         if may("activate", p):
@@ -160,7 +164,9 @@ class WorkflowMixin:
             vouchers=[(v, voucher_totals(v)) for v in vouchers],
             approved=approved,
             tutoring_approved=tutoring,
-            tutoring_used=ore_ops.tutoring_hours_used(session, p) if tutoring is not None else None,
+            tutoring_used=sum((Decimal(str(h)) for _, tipo, h in hours_by_month
+                               if tipo == TipoOre.AFFIANCAMENTO), Decimal(0))
+            if tutoring is not None else None,
             hours_by_month=hours_by_month,
             charges=charges,
             diary=diary,
