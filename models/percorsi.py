@@ -266,6 +266,8 @@ class Ore(Base):
     __table_args__ = (
         UniqueConstraint("percorso_id", "tipo", "data", name="uq_ore_percorso_tipo_data"),
         CheckConstraint("ore > 0 AND ore <= 24", name="ore_in_giornata"),
+        # Covers the period reports (hours of a period by path and type) without the table.
+        Index("ix_ore_data_percorso_tipo_ore", "data", "percorso_id", "tipo", "ore"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -277,15 +277,25 @@ def percorsi_per_stato(session: Session, p: Periodo, comune_id: int | None = Non
 def ore_per_comune(session: Session, p: Periodo, comune_id: int | None = None):
     """Hours dated in the period per referring Comune: attendance (timesheets), tutoring,
     and the number of paths with at least one hour."""
+    # Per path first (hour rows only), then per Comune: one join per path, not per row.
+    per_path = (
+        select(
+            Ore.percorso_id,
+            func.sum(case((Ore.tipo == TipoOre.PRESENZA, Ore.ore), else_=0)).label("presenza"),
+            func.sum(case((Ore.tipo == TipoOre.AFFIANCAMENTO, Ore.ore), else_=0)).label("affiancamento"),
+        )
+        .where(_between(Ore.data, p))
+        .group_by(Ore.percorso_id)
+        .subquery()
+    )
     hours = (
         select(
             Percorso.comune_id.label("k"),
-            cast(func.sum(case((Ore.tipo == TipoOre.PRESENZA, Ore.ore), else_=0)), HOURS).label("ore_presenza"),
-            cast(func.sum(case((Ore.tipo == TipoOre.AFFIANCAMENTO, Ore.ore), else_=0)), HOURS).label("ore_affiancamento"),
-            cast(func.count(func.distinct(Ore.percorso_id)), Integer).label("percorsi_con_ore"),
+            cast(func.sum(per_path.c.presenza), HOURS).label("ore_presenza"),
+            cast(func.sum(per_path.c.affiancamento), HOURS).label("ore_affiancamento"),
+            cast(func.count(), Integer).label("percorsi_con_ore"),
         )
-        .join(Percorso, Ore.percorso_id == Percorso.id)
-        .where(_between(Ore.data, p))
+        .join(Percorso, per_path.c.percorso_id == Percorso.id)
         .group_by(Percorso.comune_id)
         .subquery()
     )

@@ -21,6 +21,7 @@ def upgrade():
     op.create_index(op.f('ix_percorso_data_segnalazione'), 'percorso', ['data_segnalazione'], unique=False)
     op.create_index(op.f('ix_voucher_data_proposta'), 'voucher', ['data_proposta'], unique=False)
     op.create_index('ix_addebito_percorso_data', 'addebito', ['percorso_id', 'data'], unique=False)
+    op.create_index('ix_ore_data_percorso_tipo_ore', 'ore', ['data', 'percorso_id', 'tipo', 'ore'], unique=False)
     # Autogenerate cannot compare expression indexes on SQLite: written by hand.
     op.create_index('ix_persona_cognome_lower', 'persona', [sa.text('lower(cognome)')], unique=False)
 
@@ -28,6 +29,7 @@ def upgrade():
 def downgrade():
     op.drop_index('ix_persona_cognome_lower', table_name='persona')
     op.drop_index('ix_addebito_percorso_data', table_name='addebito')
+    op.drop_index('ix_ore_data_percorso_tipo_ore', table_name='ore')
     op.drop_index(op.f('ix_voucher_data_proposta'), table_name='voucher')
     op.drop_index(op.f('ix_percorso_data_segnalazione'), table_name='percorso')
     op.drop_index(op.f('ix_diario_data'), table_name='diario')
