@@ -7,7 +7,7 @@ import enum
 from collections.abc import Callable
 from decimal import Decimal
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, event, inspect
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .base import Base
@@ -29,9 +29,10 @@ class RegistroAudit(Base):
     """One create, update or delete of one record, made by a console user."""
 
     __tablename__ = "registro_audit"
+    __table_args__ = (Index("ix_registro_audit_momento_id", "momento", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    momento: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    momento: Mapped[dt.datetime] = mapped_column(DateTime)
     utente_id: Mapped[int | None] = mapped_column(
         ForeignKey("utente.id", ondelete="RESTRICT"), index=True
     )

@@ -268,13 +268,15 @@ class Ore(Base):
         CheckConstraint("ore > 0 AND ore <= 24", name="ore_in_giornata"),
         # Covers the period reports (hours of a period by path and type) without the table.
         Index("ix_ore_data_percorso_tipo_ore", "data", "percorso_id", "tipo", "ore"),
+        # The list's order (newest first, id breaking ties) read straight off the index.
+        Index("ix_ore_data_id", "data", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     percorso_id: Mapped[int] = mapped_column(
         ForeignKey("percorso.id", ondelete="RESTRICT"), index=True
     )
-    data: Mapped[dt.date] = mapped_column(Date, index=True)
+    data: Mapped[dt.date] = mapped_column(Date)
     tipo: Mapped[TipoOre] = mapped_column(
         enum_column(TipoOre, "tipo_ore"), default=TipoOre.PRESENZA
     )
@@ -302,12 +304,13 @@ class Diario(Base):
     """A dated event of a path: interview, company visit, review, report to the Comune."""
 
     __tablename__ = "diario"
+    __table_args__ = (Index("ix_diario_data_id", "data", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     percorso_id: Mapped[int] = mapped_column(
         ForeignKey("percorso.id", ondelete="RESTRICT"), index=True
     )
-    data: Mapped[dt.date] = mapped_column(Date, index=True)
+    data: Mapped[dt.date] = mapped_column(Date)
     tipo: Mapped[TipoEvento] = mapped_column(enum_column(TipoEvento, "tipo_evento"))
     descrizione: Mapped[str] = mapped_column(Text)
     autore_id: Mapped[int | None] = mapped_column(
@@ -330,6 +333,7 @@ class Addebito(Base):
         UniqueConstraint("ore_id", name="uq_addebito_ore_id"),
         # A path's charges in a period (budget figures): equality then range, one index.
         Index("ix_addebito_percorso_data", "percorso_id", "data"),
+        Index("ix_addebito_data_id", "data", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -339,7 +343,7 @@ class Addebito(Base):
     voce_listino_id: Mapped[int] = mapped_column(
         ForeignKey("voce_listino.id", ondelete="RESTRICT"), index=True
     )
-    data: Mapped[dt.date] = mapped_column(Date, index=True)
+    data: Mapped[dt.date] = mapped_column(Date)
     quantita: Mapped[Decimal] = mapped_column(Quantita)
     descrizione: Mapped[str | None] = mapped_column(String(200))
     #: The tutoring hours this charge bills, for hour charges.

@@ -306,6 +306,15 @@ class RoleModelView(ModelView):
         # ?page=-3 would be a negative OFFSET: PostgreSQL refuses it with a 500.
         return super().get_list(max(page or 0, 0), *args, **kwargs)
 
+    def _apply_pagination(self, query, page, page_size):
+        """A deep page skips ids only, then joins the page's 20 rows (a deferred join):
+        OFFSET over the eager-loading joins would join every skipped row too."""
+        paged = super()._apply_pagination(query, page, page_size)
+        if not page:
+            return paged
+        pk = getattr(self.model, self._primary_key)
+        return query.filter(pk.in_(paged.with_entities(pk).scalar_subquery()))
+
     def get_one(self, id):
         pk = getattr(self.model, self._primary_key)
         try:

@@ -17,7 +17,14 @@ depends_on = None
 
 
 def upgrade():
-    op.create_index(op.f('ix_diario_data'), 'diario', ['data'], unique=False)
+    # The lists' default order (date descending, id breaking ties) straight off an index.
+    op.create_index('ix_diario_data_id', 'diario', ['data', 'id'], unique=False)
+    op.drop_index('ix_ore_data', table_name='ore')
+    op.create_index('ix_ore_data_id', 'ore', ['data', 'id'], unique=False)
+    op.drop_index('ix_addebito_data', table_name='addebito')
+    op.create_index('ix_addebito_data_id', 'addebito', ['data', 'id'], unique=False)
+    op.drop_index('ix_registro_audit_momento', table_name='registro_audit')
+    op.create_index('ix_registro_audit_momento_id', 'registro_audit', ['momento', 'id'], unique=False)
     op.create_index(op.f('ix_percorso_data_segnalazione'), 'percorso', ['data_segnalazione'], unique=False)
     op.create_index(op.f('ix_voucher_data_proposta'), 'voucher', ['data_proposta'], unique=False)
     op.create_index('ix_addebito_percorso_data', 'addebito', ['percorso_id', 'data'], unique=False)
@@ -32,4 +39,10 @@ def downgrade():
     op.drop_index('ix_ore_data_percorso_tipo_ore', table_name='ore')
     op.drop_index(op.f('ix_voucher_data_proposta'), table_name='voucher')
     op.drop_index(op.f('ix_percorso_data_segnalazione'), table_name='percorso')
-    op.drop_index(op.f('ix_diario_data'), table_name='diario')
+    op.drop_index('ix_registro_audit_momento_id', table_name='registro_audit')
+    op.create_index('ix_registro_audit_momento', 'registro_audit', ['momento'], unique=False)
+    op.drop_index('ix_addebito_data_id', table_name='addebito')
+    op.create_index('ix_addebito_data', 'addebito', ['data'], unique=False)
+    op.drop_index('ix_ore_data_id', table_name='ore')
+    op.create_index('ix_ore_data', 'ore', ['data'], unique=False)
+    op.drop_index('ix_diario_data_id', table_name='diario')
