@@ -53,41 +53,54 @@ def _indemnity_rows(wb: Workbook, ws, r: int, ind: Indennita) -> int:
     return r
 
 
+def _texts(wb: Workbook) -> dict:
+    """The translated labels and weekday names of a sheet, made once per workbook."""
+    if "fogli_ore" not in wb.memo:
+        monday = dt.date(2024, 1, 1)
+        wb.memo["fogli_ore"] = {
+            "days": [format_date(monday + dt.timedelta(days=i), "EEEE") for i in range(7)],
+            "title": gettext("Timesheet"),
+            "header": (gettext("Person"), gettext("Fiscal code"), gettext("Host"),
+                       gettext("Position"), gettext("Company tutor")),
+            "month": gettext("Month"),
+            "columns": [gettext("Date"), gettext("Day"), gettext("Hours")],
+            "total": gettext("Total"),
+            "signatures": (gettext("Trainee's signature"), gettext("Host tutor's signature")),
+        }
+    return wb.memo["fogli_ore"]
+
+
 def write_foglio(wb: Workbook, f: Foglio):
     """One timesheet sheet, written top to bottom (constant-memory safe).
 
     DOMAIN.md "Reports", Foglio ore: header, a row per day, the monthly total, signature
     boxes for the trainee and the host tutor, one A4 page.
     """
+    t = _texts(wb)
     ws = wb.sheet(f.persona.strip("'"))  # Excel refuses a sheet name that starts or ends with '
-    ws.write_string(0, 0, gettext("Timesheet"), wb.fmt["title"])
-    ws.write_string(0, 1, _month_title(f.anno, f.mese), wb.fmt["title"])
-    header = (
-        (gettext("Person"), f.persona),
-        (gettext("Fiscal code"), f.codice_fiscale),
-        (gettext("Host"), f.ente),
-        (gettext("Position"), f.postazione),
-        (gettext("Company tutor"), f.tutor or ""),
-    )
-    for r, (label, value) in enumerate(header, start=1):
+    ws.write_string(0, 0, t["title"], wb.fmt["title"])
+    month_title = wb.memo.setdefault(("month", f.anno, f.mese), _month_title(f.anno, f.mese))
+    ws.write_string(0, 1, month_title, wb.fmt["title"])
+    values = (f.persona, f.codice_fiscale, f.ente, f.postazione, f.tutor or "")
+    for r, (label, value) in enumerate(zip(t["header"], values, strict=True), start=1):
         ws.write_string(r, 0, label, wb.fmt["bold"])
         wb.write(ws, r, 1, value)
-    r = len(header) + 1
-    ws.write_string(r, 0, gettext("Month"), wb.fmt["bold"])
+    r = len(values) + 1
+    ws.write_string(r, 0, t["month"], wb.fmt["bold"])
     wb.write(ws, r, 1, dt.date(f.anno, f.mese, 1), "month")
     days = calendar.monthrange(f.anno, f.mese)[1]
     rows = (
-        (dt.date(f.anno, f.mese, d), format_date(dt.date(f.anno, f.mese, d), "EEEE"), f.ore.get(d))
-        for d in range(1, days + 1)
+        (day, t["days"][day.weekday()], f.ore.get(day.day))
+        for day in (dt.date(f.anno, f.mese, d) for d in range(1, days + 1))
     )
-    r = wb.table(ws, [gettext("Date"), gettext("Day"), gettext("Hours")], rows,
+    r = wb.table(ws, t["columns"], rows,
                  formats=["date", None, "hours"], widths=WIDTHS, first_row=r + 2)
-    ws.write_string(r, 0, gettext("Total"), wb.fmt["bold"])
+    ws.write_string(r, 0, t["total"], wb.fmt["bold"])
     wb.write(ws, r, 2, f.totale, "hours_bold")
     r += 2
     if f.indennita is not None:
         r = _indemnity_rows(wb, ws, r, f.indennita) + 1
-    for label in (gettext("Trainee's signature"), gettext("Host tutor's signature")):
+    for label in t["signatures"]:
         ws.set_row(r, 36)
         ws.write_string(r, 0, label, wb.fmt["bold"])
         ws.write_blank(r, 1, None, wb.fmt["box"])

@@ -15,6 +15,8 @@ from typing import IO
 import xlsxwriter
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Day 0 of Excel's 1900 date system as an ordinal: serial = date.toordinal() - EXCEL_EPOCH.
+EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
 
 
 class Workbook:
@@ -33,6 +35,9 @@ class Workbook:
                 "default_date_format": "dd/mm/yyyy",
             },
         )
+        #: Names in use, lowercased (Excel ignores case); per-workbook memo of repeated texts.
+        self._names: set[str] = set()
+        self.memo: dict = {}
         f = self.book.add_format
         self.fmt = {
             "header": f({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True, "valign": "top"}),
@@ -52,11 +57,11 @@ class Workbook:
     def sheet(self, name: str):
         """A worksheet; the name is cut to Excel's 31 characters and made unique."""
         base = "".join(c for c in name if c not in "[]:*?/\\")[:31] or "Foglio"
-        existing = {ws.get_name().lower() for ws in self.book.worksheets()}  # Excel ignores case
         candidate, n = base, 2
-        while candidate.lower() in existing:
+        while candidate.lower() in self._names:
             suffix = f" ({n})"
             candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+        self._names.add(candidate.lower())
         return self.book.add_worksheet(candidate)
 
     def write(self, ws, row: int, col: int, value, fmt: str | None = None) -> None:
@@ -71,7 +76,8 @@ class Workbook:
         elif isinstance(value, dt.datetime):
             ws.write_datetime(row, col, value, cell_format or self.fmt["date"])
         elif isinstance(value, dt.date):
-            ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), cell_format or self.fmt["date"])
+            # The Excel serial number straight away (what write_datetime computes, slowly).
+            ws.write_number(row, col, value.toordinal() - EXCEL_EPOCH, cell_format or self.fmt["date"])
         else:
             ws.write_string(row, col, str(value), cell_format)
 
