@@ -26,6 +26,7 @@ from .anagrafiche import Comune, EnteOspitante, Persona, Postazione, check_dates
 from .base import (
     Base,
     Esito,
+    Euro,
     QuantitaOre,
     StatoPercorso,
     StatoVoucher,
@@ -208,6 +209,10 @@ class Voucher(Base):
     )
     motivo_rifiuto: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    #: The gross total an approved voucher commits against the budget, stored by the flush
+    #: that approves it (models/queries.py) with the SQL formula of the budget figures, so
+    #: that a budget's committed figure reads one number per voucher.
+    importo_impegnato: Mapped[Euro | None]
 
     percorso: Mapped[Percorso] = relationship(back_populates="vouchers")
     decisore: Mapped[Utente | None] = relationship()

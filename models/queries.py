@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Numeric, and_, case, cast, func, literal, or_, select, type_coerce
+from sqlalchemy import (
+    Date,
+    Numeric,
+    and_,
+    case,
+    cast,
+    event,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session, column_property, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -46,6 +59,35 @@ def voucher_gross(voucher_id):
     return select(func.coalesce(func.sum(by_rate.c.taxable + vat), 0)).scalar_subquery()
 
 
+@event.listens_for(Session, "after_flush")
+def _note_approved_vouchers(session, flush_context) -> None:
+    """Vouchers approved, or whose lines changed while approved, in this flush."""
+    ids = session.info.setdefault("vouchers_to_price", set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Voucher) and obj.stato == StatoVoucher.APPROVATO:
+            ids.add(obj.id)
+        elif isinstance(obj, RigaVoucher):
+            ids.add(obj.voucher_id)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _store_committed_amount(session, flush_context) -> None:
+    """Store ``Voucher.importo_impegnato`` of those vouchers from ``voucher_gross``."""
+    ids = session.info.pop("vouchers_to_price", None)
+    ids = {i for i in ids or () if i is not None}
+    if not ids:
+        return
+    session.connection().execute(
+        update(Voucher)
+        .where(Voucher.id.in_(ids), Voucher.stato == StatoVoucher.APPROVATO)
+        .values(importo_impegnato=voucher_gross(Voucher.id))
+        .execution_options(synchronize_session=False)
+    )
+    for obj in session.identity_map.values():
+        if isinstance(obj, Voucher) and obj.id in ids:
+            session.expire(obj, ["importo_impegnato"])
+
+
 def path_consumed(percorso_id):
     """Gross total of a path's charges (correlated scalar subquery)."""
     return (
@@ -73,7 +115,7 @@ def _committed(B):
     """Approved vouchers decided in the period; a closed path commits what it consumed."""
     amount = case(
         (Percorso.stato.in_(CLOSED), path_consumed(Percorso.id)),
-        else_=voucher_gross(Voucher.id),
+        else_=func.coalesce(Voucher.importo_impegnato, voucher_gross(Voucher.id)),
     )
     return type_coerce(
         select(func.coalesce(func.sum(amount), 0))
@@ -139,28 +181,12 @@ def budget_figures(session: Session, budget_id: int) -> dict:
 
 def committed_by_budget(*where):
     """(budget_id, impegnato) of the budgets matching ``where``: ``Budget.impegnato``
-    computed set-wise (vouchers and charges grouped once, then joined) for reports over
-    many budgets, where the correlated form would run per voucher of every budget."""
+    computed set-wise (the closed paths' charges grouped once, then joined), for a page or
+    a report over many budgets, where the correlated form would run per voucher."""
     in_period = and_(Voucher.stato == StatoVoucher.APPROVATO,
                      Voucher.data_decisione.between(Budget.data_inizio, Budget.data_fine))
-    vouchers = (select(Voucher.id).join(Percorso, Voucher.percorso_id == Percorso.id)
-                .join(Budget, _same_budget(Budget)).where(in_period, *where))
     paths = (select(Voucher.percorso_id).join(Percorso, Voucher.percorso_id == Percorso.id)
              .join(Budget, _same_budget(Budget)).where(in_period, Percorso.stato.in_(CLOSED), *where))
-    by_rate = (
-        select(RigaVoucher.voucher_id.label("vid"), VoceListino.aliquota_iva.label("rate"),
-               func.sum(func.round(RigaVoucher.quantita * VoceListino.prezzo_unitario, 2)).label("taxable"))
-        .join(VoceListino, RigaVoucher.voce_listino_id == VoceListino.id)
-        .where(RigaVoucher.voucher_id.in_(vouchers))
-        .group_by(RigaVoucher.voucher_id, VoceListino.aliquota_iva)
-        .subquery()
-    )
-    gross = (
-        select(by_rate.c.vid,
-               func.sum(by_rate.c.taxable + func.round(by_rate.c.taxable * by_rate.c.rate / 100, 2)).label("gross"))
-        .group_by(by_rate.c.vid)
-        .subquery()
-    )
     consumed = (
         select(Addebito.percorso_id.label("pid"),
                func.sum(line_gross(Addebito.quantita, VoceListino.prezzo_unitario, VoceListino.aliquota_iva)).label("consumed"))
@@ -171,14 +197,13 @@ def committed_by_budget(*where):
     )
     amount = case(
         (Percorso.stato.in_(CLOSED), func.coalesce(consumed.c.consumed, 0)),
-        else_=func.coalesce(gross.c.gross, 0),
+        else_=func.coalesce(Voucher.importo_impegnato, voucher_gross(Voucher.id)),
     )
     return (
         select(Budget.id.label("budget_id"), type_coerce(func.coalesce(func.sum(amount), 0), MONEY).label("impegnato"))
         .join(Percorso, _same_budget(Budget))
         .join(Voucher, and_(Voucher.percorso_id == Percorso.id, Voucher.stato == StatoVoucher.APPROVATO,
                             Voucher.data_decisione.between(Budget.data_inizio, Budget.data_fine)))
-        .outerjoin(gross, gross.c.vid == Voucher.id)
         .outerjoin(consumed, consumed.c.pid == Percorso.id)
         .where(*where)
         .group_by(Budget.id)

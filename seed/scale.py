@@ -436,20 +436,23 @@ class Scale:
         for k, p in enumerate(with_voucher):
             vid = first + k
             approvato = p.decisione is not None
-            vouchers.append((vid, p.id, StatoVoucher.APPROVATO if approvato else
-                             StatoVoucher.PROPOSTO, p.proposta, p.decisione,
-                             self.pal if approvato else None, None, None))
-            gross = Decimal(0)
+            taxable = Decimal(0)
             for tipo, quantita in RIGHE[p.tipologia]:
                 voce = self.voci[tipo]
                 righe.append((riga_id, vid, voce.id, Decimal(quantita)))
                 riga_id += 1
-                gross += cents(Decimal(quantita) * voce.prezzo_unitario)
+                taxable += cents(Decimal(quantita) * voce.prezzo_unitario)
+            # One VAT rate: the gross of models/queries.voucher_gross.
+            gross = taxable + cents(taxable * IVA / 100) if approvato else None
+            vouchers.append((vid, p.id, StatoVoucher.APPROVATO if approvato else
+                             StatoVoucher.PROPOSTO, p.proposta, p.decisione,
+                             self.pal if approvato else None, None, None, gross))
             if approvato:
-                self.committed[(p.comune_id, p.decisione.year)] += cents(gross * (1 + IVA / 100))
+                self.committed[(p.comune_id, p.decisione.year)] += gross
         self.ids["riga_voucher"] = riga_id
         self.write("voucher", ("id", "percorso_id", "stato", "data_proposta", "data_decisione",
-                               "decisore_id", "motivo_rifiuto", "note"), vouchers, len(vouchers))
+                               "decisore_id", "motivo_rifiuto", "note", "importo_impegnato"),
+                   vouchers, len(vouchers))
         self.write("riga_voucher", ("id", "voucher_id", "voce_listino_id", "quantita"), righe,
                    len(righe))
 

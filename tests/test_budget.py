@@ -25,6 +25,7 @@ from models import (
     Voucher,
     db,
 )
+from models import reports as r
 from models.base import StatoFattura, StatoVoucher, TipoOre, euro
 from models.operations import ore as ore_ops
 from models.operations import percorsi as ops
@@ -291,6 +292,23 @@ def test_the_committed_amount_of_a_voucher_is_its_gross_total(session):
     voucher_ops.propose_voucher(session, v)
     voucher_ops.approve_voucher(session, v, sc.pal, DECISION)
     assert sql_figure(session, sc.budget, "impegnato") == voucher_totals(v)[2] == Decimal("22.60")
+
+
+def test_approval_stores_the_committed_amount_and_later_prices_leave_it(session):
+    sc = scene(session)
+    v = _voucher_with(session, sc, [("5.25", "22", "1"), ("10.25", "22", "1"), ("3.35", "10", "1")])
+    p = v.percorso
+    ops.take_in_charge(session, p, dt.date(2025, 3, 5))
+    ops.record_first_interview(session, p, dt.date(2025, 3, 7))
+    voucher_ops.propose_voucher(session, v)
+    assert v.importo_impegnato is None  # proposed: commits nothing yet
+    voucher_ops.approve_voucher(session, v, sc.pal, DECISION)
+    assert v.importo_impegnato == Decimal("22.60")
+    # A later price change does not move what the approval committed.
+    v.righe[0].voce_listino.prezzo_unitario = Decimal("99.00")
+    session.flush()
+    assert sql_figure(session, sc.budget, "impegnato") == Decimal("22.60")
+    assert r.verifica_budget(session, r.Periodo(YEAR_2025[0], YEAR_2025[1]))[0]["impegnato"] == Decimal("22.60")
 
 
 # --- Approval against the budget ----------------------------------------------------------

@@ -1,0 +1,43 @@
+"""voucher: the gross total an approved voucher commits, stored at approval
+
+Revision ID: 5c1e0a7d2b94
+Revises: d4320f83ea3b
+Create Date: 2026-12-02 00:40:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '5c1e0a7d2b94'
+down_revision = 'd4320f83ea3b'
+branch_labels = None
+depends_on = None
+
+#: The budget figures' voucher gross (models/queries.py, voucher_gross): lines rounded to the
+#: cent, VAT per rate on their total.
+BACKFILL = """
+UPDATE voucher SET importo_impegnato = (
+    SELECT COALESCE(SUM(t.taxable + ROUND(t.taxable * t.rate / 100, 2)), 0)
+    FROM (
+        SELECT voce_listino.aliquota_iva AS rate,
+               SUM(ROUND(riga_voucher.quantita * voce_listino.prezzo_unitario, 2)) AS taxable
+        FROM riga_voucher JOIN voce_listino ON riga_voucher.voce_listino_id = voce_listino.id
+        WHERE riga_voucher.voucher_id = voucher.id
+        GROUP BY voce_listino.aliquota_iva
+    ) AS t
+)
+WHERE stato = 'APPROVATO'
+"""
+
+
+def upgrade():
+    with op.batch_alter_table('voucher', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('importo_impegnato', sa.Numeric(precision=12, scale=2), nullable=True))
+    op.execute(BACKFILL)
+
+
+def downgrade():
+    with op.batch_alter_table('voucher', schema=None) as batch_op:
+        batch_op.drop_column('importo_impegnato')
