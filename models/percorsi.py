@@ -88,6 +88,8 @@ class Percorso(Base):
             "AND datore_lavoro_id IS NOT NULL AND tipo_contratto IS NOT NULL)",
             name="assunzione_completa",
         ),
+        # Lists by state, and the seats each position has taken (active paths by position).
+        Index("ix_percorso_stato_postazione", "stato", "postazione_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,7 +109,6 @@ class Percorso(Base):
     stato: Mapped[StatoPercorso] = mapped_column(
         enum_column(StatoPercorso, "stato_percorso"),
         default=StatoPercorso.SEGNALATO,
-        index=True,
     )
     data_segnalazione: Mapped[dt.date] = mapped_column(Date, index=True)
     segnalazione_di_gruppo: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -18,7 +18,7 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
-from sqlalchemy.orm import Session, column_property, joinedload
+from sqlalchemy.orm import Session, column_property, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .anagrafiche import Persona, Postazione
@@ -380,17 +380,28 @@ def matching_positions(session: Session, percorso: Percorso, day: dt.date, limit
     """
     from .anagrafiche import EnteOspitante
 
-    seats = free_seats(Postazione.id).label("posti_liberi")
-    residence = session.scalar(select(Persona.comune_residenza_id).where(Persona.id == percorso.persona_id))
+    # Seats taken counted once for all positions (a grouped join), not once per position.
+    taken = (
+        select(Percorso.postazione_id, func.count().label("n"))
+        .where(Percorso.stato.in_(HOLDS_SEAT))  # an active path always has its position
+        .group_by(Percorso.postazione_id)
+        .subquery()
+    )
+    free = Postazione.posti - func.coalesce(taken.c.n, 0)
+    seats = free.label("posti_liberi")
+    residence = (percorso.persona.comune_residenza_id if percorso.persona is not None else
+                 session.scalar(select(Persona.comune_residenza_id).where(Persona.id == percorso.persona_id)))
     stmt = (
         select(Postazione, seats)
         .join(EnteOspitante, Postazione.ente_id == EnteOspitante.id)
+        .outerjoin(taken, taken.c.postazione_id == Postazione.id)
+        .options(contains_eager(Postazione.ente))
         .where(
             ACCEPTS[percorso.tipologia].is_(True),
             Postazione.attiva_dal <= day,
             or_(Postazione.attiva_al.is_(None), Postazione.attiva_al >= day),
             or_(Postazione.comune_riservato_id.is_(None), Postazione.comune_riservato_id == percorso.comune_id),
-            free_seats(Postazione.id) > 0,
+            free > 0,
         )
         .order_by(
             case((Postazione.comune_riservato_id == percorso.comune_id, 0), else_=1),

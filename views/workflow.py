@@ -14,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from models import (
     Addebito,
@@ -133,14 +132,16 @@ class WorkflowMixin:
 
     @expose("/case/<int:id>/")
     def case_view(self, id):
-        p = self.get_case(id)
         session = db.session
-        vouchers = session.scalars(
-            select(Voucher).where(Voucher.percorso_id == p.id).order_by(Voucher.id)
-            .options(joinedload(Voucher.righe).joinedload(RigaVoucher.voce_listino),
-                     joinedload(Voucher.decisore))
-        ).unique().all()
-        set_committed_value(p, "vouchers", vouchers)  # the rules below read p.vouchers
+        # The path with its vouchers (lines, items) and diary in one statement.
+        p = self.get_query().filter(Percorso.id == id).options(
+            joinedload(Percorso.vouchers).joinedload(Voucher.righe).joinedload(RigaVoucher.voce_listino),
+            joinedload(Percorso.vouchers).joinedload(Voucher.decisore),
+            joinedload(Percorso.diario).joinedload(Diario.autore),
+        ).one_or_none()
+        if p is None:
+            abort(404)
+        vouchers = p.vouchers
         approved = next((v for v in vouchers if v.stato == StatoVoucher.APPROVATO), None)
         hours_by_month = session.execute(
             select(func.substr(cast(Ore.data, String), 1, 7).label("mese"), Ore.tipo, func.sum(Ore.ore))
@@ -150,10 +151,7 @@ class WorkflowMixin:
             select(Addebito).where(Addebito.percorso_id == p.id).order_by(Addebito.data)
             .options(joinedload(Addebito.voce_listino))
         ).all()
-        diary = session.scalars(
-            select(Diario).where(Diario.percorso_id == p.id).order_by(Diario.data.desc())
-            .options(joinedload(Diario.autore))
-        ).all()
+        diary = sorted(p.diario, key=lambda d: (d.data, d.id), reverse=True)
         matches = []
         if may("activate", p):
             matches = matching_positions(session, p, dt.date.today())
