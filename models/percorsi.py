@@ -90,6 +90,8 @@ class Percorso(Base):
         ),
         # Lists by state, and the seats each position has taken (active paths by position).
         Index("ix_percorso_stato_postazione", "stato", "postazione_id"),
+        # A Comune's paths in a programme, by state: the budget figures read only the index.
+        Index("ix_percorso_comune_programma_stato", "comune_id", "programma_id", "stato"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,9 +99,7 @@ class Percorso(Base):
         ForeignKey("persona.id", ondelete="RESTRICT"), index=True
     )
     #: The referring Comune: whose budget pays and whose social workers may see it.
-    comune_id: Mapped[int] = mapped_column(
-        ForeignKey("comune.id", ondelete="RESTRICT"), index=True
-    )
+    comune_id: Mapped[int] = mapped_column(ForeignKey("comune.id", ondelete="RESTRICT"))
     programma_id: Mapped[int] = mapped_column(
         ForeignKey("programma.id", ondelete="RESTRICT"), index=True
     )
@@ -194,12 +194,13 @@ class Voucher(Base):
             "data_decisione IS NULL OR data_decisione >= data_proposta",
             name="decisione_dopo_proposta",
         ),
+        # A path's approved vouchers decided in a period, with their committed amount.
+        Index("ix_voucher_percorso_stato_decisione", "percorso_id", "stato", "data_decisione",
+              "importo_impegnato"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    percorso_id: Mapped[int] = mapped_column(
-        ForeignKey("percorso.id", ondelete="RESTRICT"), index=True
-    )
+    percorso_id: Mapped[int] = mapped_column(ForeignKey("percorso.id", ondelete="RESTRICT"))
     stato: Mapped[StatoVoucher] = mapped_column(
         enum_column(StatoVoucher, "stato_voucher"), default=StatoVoucher.PROPOSTO
     )

@@ -36,8 +36,19 @@ def upgrade():
     with op.batch_alter_table('voucher', schema=None) as batch_op:
         batch_op.add_column(sa.Column('importo_impegnato', sa.Numeric(precision=12, scale=2), nullable=True))
     op.execute(BACKFILL)
+    # The budget figures read a Comune's paths and their approved vouchers off two indexes.
+    op.drop_index('ix_voucher_percorso_id', table_name='voucher')
+    op.create_index('ix_voucher_percorso_stato_decisione', 'voucher',
+                    ['percorso_id', 'stato', 'data_decisione', 'importo_impegnato'], unique=False)
+    op.drop_index('ix_percorso_comune_id', table_name='percorso')
+    op.create_index('ix_percorso_comune_programma_stato', 'percorso',
+                    ['comune_id', 'programma_id', 'stato'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_percorso_comune_programma_stato', table_name='percorso')
+    op.create_index('ix_percorso_comune_id', 'percorso', ['comune_id'], unique=False)
+    op.drop_index('ix_voucher_percorso_stato_decisione', table_name='voucher')
+    op.create_index('ix_voucher_percorso_id', 'voucher', ['percorso_id'], unique=False)
     with op.batch_alter_table('voucher', schema=None) as batch_op:
         batch_op.drop_column('importo_impegnato')
