@@ -180,23 +180,11 @@ def budget_figures(session: Session, budget_id: int) -> dict:
 
 
 def committed_by_budget(*where):
-    """(budget_id, impegnato) of the budgets matching ``where``: ``Budget.impegnato``
-    computed set-wise (the closed paths' charges grouped once, then joined), for a page or
-    a report over many budgets, where the correlated form would run per voucher."""
-    in_period = and_(Voucher.stato == StatoVoucher.APPROVATO,
-                     Voucher.data_decisione.between(Budget.data_inizio, Budget.data_fine))
-    paths = (select(Voucher.percorso_id).join(Percorso, Voucher.percorso_id == Percorso.id)
-             .join(Budget, _same_budget(Budget)).where(in_period, Percorso.stato.in_(CLOSED), *where))
-    consumed = (
-        select(Addebito.percorso_id.label("pid"),
-               func.sum(line_gross(Addebito.quantita, VoceListino.prezzo_unitario, VoceListino.aliquota_iva)).label("consumed"))
-        .join(VoceListino, Addebito.voce_listino_id == VoceListino.id)
-        .where(Addebito.percorso_id.in_(paths))
-        .group_by(Addebito.percorso_id)
-        .subquery()
-    )
+    """(budget_id, impegnato) of the budgets matching ``where``: ``Budget.impegnato`` for a
+    page or a report over many budgets in one grouped statement, reading the stored amount
+    of each approved voucher (the correlated form runs once per budget)."""
     amount = case(
-        (Percorso.stato.in_(CLOSED), func.coalesce(consumed.c.consumed, 0)),
+        (Percorso.stato.in_(CLOSED), path_consumed(Percorso.id)),
         else_=func.coalesce(Voucher.importo_impegnato, voucher_gross(Voucher.id)),
     )
     return (
@@ -204,7 +192,6 @@ def committed_by_budget(*where):
         .join(Percorso, _same_budget(Budget))
         .join(Voucher, and_(Voucher.percorso_id == Percorso.id, Voucher.stato == StatoVoucher.APPROVATO,
                             Voucher.data_decisione.between(Budget.data_inizio, Budget.data_fine)))
-        .outerjoin(consumed, consumed.c.pid == Percorso.id)
         .where(*where)
         .group_by(Budget.id)
     )
