@@ -53,6 +53,7 @@ from models.reports import Periodo, ore_per_comune, percorsi_per_stato, scadenze
 from views import VIEWS
 from views.exports.fogli_ore import build_fogli_ore
 from views.exports.report import TITOLI, tabelle, workbook
+from views.fogli_ore import STREAM_ABOVE
 from views.report import compute, sottotitolo
 
 warnings.filterwarnings("ignore", message=r"Dialect sqlite\+pysqlite does \*not\* support Decimal")
@@ -418,9 +419,13 @@ def job_timesheets(year: int, month: int, ids: list[int]) -> dict:
     tally = [0]
     t0 = time.perf_counter()
     stream = _counting(fogli_ore(db.session, year, month, selection(year, month, ids=ids)), tally)
-    with tempfile.TemporaryFile(suffix=".xlsx") as fh:  # as the download of > 200 people
-        _, sheets = build_fogli_ore(stream, target=fh, constant_memory=True)
-        size = fh.seek(0, os.SEEK_END)
+    if len(ids) <= STREAM_ABOVE:  # in memory or streamed, as views.fogli_ore chooses
+        data, sheets = build_fogli_ore(stream)
+        size = len(data or b"")
+    else:
+        with tempfile.TemporaryFile(suffix=".xlsx") as fh:
+            _, sheets = build_fogli_ore(stream, target=fh, constant_memory=True)
+            size = fh.seek(0, os.SEEK_END)
     seconds = time.perf_counter() - t0
     db.session.rollback()
     return {"seconds": seconds, "rows": tally[0], "sheets": sheets, "mb": size / 1e6}
@@ -525,19 +530,20 @@ def run_exports(app: Flask, url: str, facts: Facts) -> list[tuple[str, str, dict
 
 
 def render(title: str, headers: list[str], rows: list[list[str]], markdown: bool) -> str:
+    """A table: plain text, or Markdown; columns of numbers aligned to the right."""
+    numeric = [all(c[:1].isdigit() for c in col) for col in zip(*rows, strict=True)]
     if markdown:
-        numeric = [all(c[:1].isdigit() for c in col) for col in zip(*rows, strict=True)]
         lines = [f"**{title}**", "", "| " + " | ".join(headers) + " |",
                  "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
         return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows]) + "\n"
     widths = [max(len(x) for x in col) for col in zip(headers, *rows, strict=True)]
 
-    def line(cells: list[str]) -> str:  # numbers to the right, text to the left
-        return "  ".join(c.rjust(w) if c[:1].isdigit() and i else c.ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if n else c.ljust(w)
+                         for c, w, n in zip(cells, widths, numeric, strict=True)).rstrip()
 
     return "\n".join([title, line(headers), line(["-" * w for w in widths])]
-                     + [line(r) for r in rows]) + "\n"
+                      + [line(r) for r in rows]) + "\n"
 
 
 def page_table(results: list[PageResult], markdown: bool) -> str:

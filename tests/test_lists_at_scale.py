@@ -1,0 +1,108 @@
+"""List behaviour that keeps pages fast on large tables: the indexed person search, capped
+counts, deep pages as a deferred join, and the paged Scadenze page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from models import Comune, Percorso, Persona, Programma, db
+from models.base import StatoPercorso
+from views.percorsi import OreView
+
+from . import factories as f
+
+
+@pytest.fixture
+def people(app, world):
+    """Rossi Mario, Rossini Anna, Brossi Luca (a substring, not a prefix) and a path each."""
+    with app.app_context():
+        s = db.session
+        comune, programma = s.get(Comune, world.comune), s.get(Programma, world.programma)
+        made = {}
+        for cognome, nome in (("Rossi", "Mario"), ("Rossini", "Anna"), ("Brossi", "Luca")):
+            p = f.make_persona(s, comune, cognome=cognome, nome=nome)
+            made[cognome] = (p.id, p.codice_fiscale, f.make_percorso(s, p, comune, programma).id)
+        s.commit()
+        return made
+
+
+def _names(html: str) -> set[str]:
+    return {n for n in ("Rossi", "Rossini", "Brossi") if re.search(rf">\s*{n}\b", html)}
+
+
+def test_the_person_search_matches_the_start_of_the_surname_in_any_case(client_for, people):
+    html = client_for("operatore").get("/admin/persona/?search=rOSS").get_data(as_text=True)
+    assert _names(html) == {"Rossi", "Rossini"}  # Brossi only contains it
+
+
+def test_the_person_search_matches_surname_and_name_or_the_fiscal_code(client_for, people):
+    client = client_for("operatore")
+    assert _names(client.get("/admin/persona/?search=rossi ma").get_data(as_text=True)) == {"Rossi"}
+    cf = people["Brossi"][1]
+    assert _names(client.get(f"/admin/persona/?search={cf[:9].lower()}").get_data(as_text=True)) == {"Brossi"}
+
+
+def test_the_paths_and_hours_lists_search_their_people(client_for, app, people):
+    with app.app_context():
+        f.make_ore(db.session, db.session.get(Percorso, people["Rossini"][2]))
+        db.session.commit()
+    client = client_for("operatore")
+    html = client.get("/admin/percorso/?search=rossini").get_data(as_text=True)
+    assert f"/admin/percorso/case/{people['Rossini'][2]}/" in html
+    assert f"/admin/percorso/case/{people['Rossi'][2]}/" not in html
+    html = client.get("/admin/ore/?search=rossini").get_data(as_text=True)
+    assert "Rossini" in html and ">Rossi " not in html
+
+
+def test_a_capped_count_stops_and_says_so(client_for, app, world, monkeypatch):
+    with app.app_context():
+        p = db.session.get(Percorso, world.percorso)
+        for day in range(1, 6):
+            f.make_ore(db.session, p, data=dt.date(2025, 4, day))
+        db.session.commit()
+    monkeypatch.setattr(OreView, "count_cap", 3)
+    html = client_for("operatore").get("/admin/ore/").get_data(as_text=True)
+    assert "Elenco (3)" in html
+    assert "prime 3 righe" in html
+    monkeypatch.setattr(OreView, "count_cap", 100)
+    html = client_for("operatore").get("/admin/ore/").get_data(as_text=True)
+    assert "Elenco (5)" in html and "prime 100" not in html
+
+
+def test_a_deep_page_keeps_the_order_and_the_rows(client_for, app, world):
+    with app.app_context():
+        p = db.session.get(Percorso, world.percorso)
+        days = [dt.date(2025, 3, 3) + dt.timedelta(days=n) for n in range(45)]
+        for day in days:
+            f.make_ore(db.session, p, data=day)
+        db.session.commit()
+    client = client_for("operatore")
+    seen = []
+    for page in range(3):
+        html = client.get(f"/admin/ore/?page={page}").get_data(as_text=True)
+        seen += re.findall(r"\b(\d\d/\d\d/2025)\b", html)
+    expected = [d.strftime("%d/%m/%Y") for d in sorted(days, reverse=True)]
+    assert [d for d in seen if d in expected] == expected  # newest first, none lost or repeated
+
+
+def test_scadenze_is_paged_with_its_totals(client_for, app, world, monkeypatch):
+    with app.app_context():
+        s = db.session
+        comune, programma = s.get(Comune, world.comune), s.get(Programma, world.programma)
+        persona = s.get(Persona, world.persona)
+        for n in range(4):  # four referrals long past their intake deadline
+            f.make_percorso(s, persona, comune, programma, stato=StatoPercorso.SEGNALATO,
+                            data_segnalazione=dt.date(2025, 1, 10 + n))
+        s.commit()
+    monkeypatch.setattr("views.scadenze.PER_PAGE", 2)
+    client = client_for("pal")
+    first = client.get("/admin/scadenze/").get_data(as_text=True)
+    total = int(re.search(r"(\d+) scadenze, (\d+) scadute", first).group(1))
+    assert total >= 4
+    rows = lambda html: html.count("table-danger")  # noqa: E731  (overdue rows)
+    assert rows(first) == 2
+    last = client.get(f"/admin/scadenze/?page={(total - 1) // 2}").get_data(as_text=True)
+    assert rows(last) == total - 2 * ((total - 1) // 2)
