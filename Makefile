@@ -5,7 +5,7 @@ FLASK := $(VENV)/bin/flask
 export FLASK_APP := app:create_app
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run db test test-pg lint translations clean
+.PHONY: install run db test test-pg lint translations clean scale scale-pg bench bench-pg
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,6 +27,29 @@ test: install
 
 test-pg: install
 	TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (README, "Benchmarks"): the synthetic regional data set, then the measurements.
+FACTOR ?= 1
+SCALE_DB ?= sqlite:///$(CURDIR)/instance/scale.db
+PG_SERVER ?= postgresql+psycopg://postgres@127.0.0.1:5432
+SCALE_PG ?= $(PG_SERVER)/scale
+BENCH_ARGS ?=
+
+scale: install
+	rm -f instance/scale.db
+	DATABASE_URL=$(SCALE_DB) $(FLASK) db upgrade
+	DATABASE_URL=$(SCALE_DB) $(FLASK) seed scale --factor $(FACTOR)
+
+scale-pg: install
+	$(PY) -c "import sqlalchemy as sa; c = sa.create_engine('$(PG_SERVER)/postgres', isolation_level='AUTOCOMMIT').connect(); c.exec_driver_sql('DROP DATABASE IF EXISTS scale'); c.exec_driver_sql('CREATE DATABASE scale')"
+	DATABASE_URL=$(SCALE_PG) $(FLASK) db upgrade
+	DATABASE_URL=$(SCALE_PG) $(FLASK) seed scale --factor $(FACTOR)
+
+bench: install
+	$(PY) benchmarks/run.py --database-url $(SCALE_DB) $(BENCH_ARGS)
+
+bench-pg: install
+	$(PY) benchmarks/run.py --database-url $(SCALE_PG) $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

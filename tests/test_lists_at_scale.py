@@ -106,3 +106,12 @@ def test_scadenze_is_paged_with_its_totals(client_for, app, world, monkeypatch):
     assert rows(first) == 2
     last = client.get(f"/admin/scadenze/?page={(total - 1) // 2}").get_data(as_text=True)
     assert rows(last) == total - 2 * ((total - 1) // 2)
+
+
+def test_an_unknown_enum_filter_value_is_refused_not_a_server_error(client_for):
+    client = client_for("operatore")
+    r = client.get("/admin/percorso/?flt0_stato_equals=NOPE")
+    assert r.status_code == 200
+    assert "NOPE" in r.get_data(as_text=True)  # named in the flashed "invalid value" message
+    assert client.get("/admin/persona/?flt0_sesso_equals=XX").status_code == 200
+    assert client.get("/admin/percorso/?flt0_stato_equals=ATTIVO").status_code == 200

@@ -142,8 +142,22 @@ class ItModelConverter(AdminModelConverter):
         return Select2Field(**field_args)
 
 
+class KnownEnumValue:
+    """An enum filter accepts only member names: a hand-edited or stale URL value is refused
+    with Flask-Admin's "invalid filter value" message instead of a server error."""
+
+    def validate(self, value) -> bool:
+        enum_cls = getattr(getattr(self.column, "type", None), "enum_class", None)
+        if enum_cls is None:
+            return super().validate(value)
+        values = value.split(",") if "InList" in type(self).__name__ else [value]
+        return all(v.strip() in enum_cls.__members__ for v in values)
+
+
 class ItFilterConverter(FilterConverter):
-    """Enum filters offer translated labels."""
+    """Enum filters offer translated labels and check their values."""
+
+    enum = tuple(type(f.__name__, (KnownEnumValue, f), {}) for f in FilterConverter.enum)
 
     @admin_filters.convert("enum")
     def conv_enum(self, column, name, options=None, **kwargs):
