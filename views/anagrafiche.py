@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from models import DatiSensibili, EnteOspitante, Persona, Postazione, db
 from models import validation as v
 from models.errors import DomainError
-from models.queries import person_search
 
 from .base import RoleModelView, check, people_search
 
@@ -42,7 +41,7 @@ class PersonaView(RoleModelView):
     column_searchable_list = ("cognome", "nome", "codice_fiscale")
 
     def search_clause(self, search):
-        return person_search(search)
+        return people_search(Persona.id, search)
     column_filters = (
         "comune_residenza.nome",
         "sesso",

@@ -24,15 +24,15 @@ from flask_babel import (
     lazy_gettext,
 )
 from flask_login import current_user
-from sqlalchemy import false, func, literal, select
+from sqlalchemy import any_, false, func, literal
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Query, contains_eager
 from wtforms import ValidationError
 
-from models import Persona, db
+from models import db
 from models.base import LabelledEnum, euro
 from models.errors import DomainError, integrity_message
-from models.queries import paths_of_people, person_search
+from models.queries import paths_of_people, people_found
 from models.scoping import comune_filter
 
 #: Lookups never return more than this many rows, whatever ``limit`` the client asks.
@@ -191,16 +191,25 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return super().get_list(term, offset, min(int(limit or AJAX_LIMIT), AJAX_LIMIT))
 
 
+def among(column, ids):
+    """``column IN (ids)``; on PostgreSQL ``column = ANY(ARRAY(ids))``, which it plans from
+    the ids (through the column's index) rather than by walking the list's sort index and
+    testing every row: the difference between 15 ms and 200 ms for a surname's hours."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(func.ARRAY(ids.scalar_subquery()))
+    return column.in_(ids)
+
+
 def people_search(column, search: str):
     """``column`` (a persona id) among the people the search box finds (models/queries.py)."""
-    people = person_search(search)
-    return None if people is None else column.in_(select(Persona.id).where(people))
+    people = people_found(search)
+    return None if people is None else among(column, people)
 
 
 def paths_search(column, search: str):
     """``column`` (a percorso id) among the paths of the people the search box finds."""
     paths = paths_of_people(search)
-    return None if paths is None else column.in_(paths)
+    return None if paths is None else among(column, paths)
 
 
 class RoleModelView(ModelView):
