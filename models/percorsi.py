@@ -92,6 +92,8 @@ class Percorso(Base):
         Index("ix_percorso_stato_postazione", "stato", "postazione_id"),
         # A Comune's paths in a programme, by state: the budget figures read only the index.
         Index("ix_percorso_comune_programma_stato", "comune_id", "programma_id", "stato"),
+        # A social worker's list: the Comune's paths, newest referral first.
+        Index("ix_percorso_comune_segnalazione", "comune_id", "data_segnalazione"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

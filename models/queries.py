@@ -8,6 +8,7 @@ from sqlalchemy import (
     Date,
     Numeric,
     and_,
+    any_,
     case,
     cast,
     event,
@@ -403,6 +404,18 @@ def matching_positions(session: Session, percorso: Percorso, day: dt.date, limit
 
 
 # -- Search (the list views' search box) ------------------------------------------------------
+
+
+def among(column, ids):
+    """``column IN (ids)``; on PostgreSQL ``column = ANY(ARRAY(ids))``, which it plans from
+    the ids (through the column's index) rather than by walking the list's sort index and
+    testing every row: the difference between 15 ms and 200 ms for a surname's hours.
+    Needs the app's session (a request or app context)."""
+    from .base import db
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(func.ARRAY(ids.scalar_subquery()))
+    return column.in_(ids)
 
 
 def starts_with(expr, prefix: str):

@@ -7,15 +7,11 @@ special-category data) that the Comune referred.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, select
 
 from .anagrafiche import Comune, DatiSensibili, Persona
 from .percorsi import Diario, Percorso
-
-
-def _persona_filter(comune_id: int) -> ColumnElement[bool]:
-    referred = select(Percorso.persona_id).where(Percorso.comune_id == comune_id)
-    return or_(Persona.comune_residenza_id == comune_id, Persona.id.in_(referred))
+from .queries import among
 
 
 def _persone_ids(comune_id: int):
@@ -26,12 +22,11 @@ def _persone_ids(comune_id: int):
 
 #: Model -> function(comune_id) giving the SQL condition of the rows in scope.
 SCOPES = {
-    Persona: _persona_filter,
-    DatiSensibili: lambda cid: DatiSensibili.persona_id.in_(_persone_ids(cid)),
+    # Ids first (two indexed lookups), not "resident OR referred" tested on every person.
+    Persona: lambda cid: among(Persona.id, _persone_ids(cid)),
+    DatiSensibili: lambda cid: among(DatiSensibili.persona_id, _persone_ids(cid)),
     Percorso: lambda cid: Percorso.comune_id == cid,
-    Diario: lambda cid: Diario.percorso_id.in_(
-        select(Percorso.id).where(Percorso.comune_id == cid)
-    ),
+    Diario: lambda cid: among(Diario.percorso_id, select(Percorso.id).where(Percorso.comune_id == cid)),
     Comune: lambda cid: Comune.id == cid,
 }
 

@@ -43,9 +43,12 @@ def upgrade():
     op.drop_index('ix_percorso_comune_id', table_name='percorso')
     op.create_index('ix_percorso_comune_programma_stato', 'percorso',
                     ['comune_id', 'programma_id', 'stato'], unique=False)
+    op.create_index('ix_percorso_comune_segnalazione', 'percorso',
+                    ['comune_id', 'data_segnalazione'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_percorso_comune_segnalazione', table_name='percorso')
     op.drop_index('ix_percorso_comune_programma_stato', table_name='percorso')
     op.create_index('ix_percorso_comune_id', 'percorso', ['comune_id'], unique=False)
     op.drop_index('ix_voucher_percorso_stato_decisione', table_name='voucher')
