@@ -104,6 +104,8 @@ def build_app(url: str) -> Flask:
     app = create_app({
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
         "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": True, "SERVER_NAME": "localhost",
+        # As in production (app.py): TESTING alone would leave the collector unfrozen.
+        "GC_FREEZE": True,
     })
     app.test_client_class = FlaskLoginClient
     return app

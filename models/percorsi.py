@@ -90,8 +90,9 @@ class Percorso(Base):
         ),
         # Lists by state, and the seats each position has taken (active paths by position).
         Index("ix_percorso_stato_postazione", "stato", "postazione_id"),
-        # A Comune's paths in a programme, by state: the budget figures read only the index.
-        Index("ix_percorso_comune_programma_stato", "comune_id", "programma_id", "stato"),
+        # A Comune's paths in a programme, by state: the budget figures read only the index
+        # (the id too: PostgreSQL's index entries do not carry it as SQLite's do).
+        Index("ix_percorso_comune_programma_stato", "comune_id", "programma_id", "stato", "id"),
         # A social worker's list: the Comune's paths, newest referral first.
         Index("ix_percorso_comune_segnalazione", "comune_id", "data_segnalazione"),
     )

@@ -138,7 +138,8 @@ def _charges(B, invoiced_only: bool):
         .select_from(Addebito)
         .join(VoceListino, Addebito.voce_listino_id == VoceListino.id)
         .join(Percorso, Addebito.percorso_id == Percorso.id)
-        .where(_same_budget(B), Addebito.data.between(B.data_inizio, B.data_fine))
+        # coalesce(data, data): see charges_by_budget.
+        .where(_same_budget(B), func.coalesce(Addebito.data, Addebito.data).between(B.data_inizio, B.data_fine))
     )
     if invoiced_only:
         stmt = (

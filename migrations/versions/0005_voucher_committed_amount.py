@@ -42,7 +42,7 @@ def upgrade():
                     ['percorso_id', 'stato', 'data_decisione', 'importo_impegnato'], unique=False)
     op.drop_index('ix_percorso_comune_id', table_name='percorso')
     op.create_index('ix_percorso_comune_programma_stato', 'percorso',
-                    ['comune_id', 'programma_id', 'stato'], unique=False)
+                    ['comune_id', 'programma_id', 'stato', 'id'], unique=False)
     op.create_index('ix_percorso_comune_segnalazione', 'percorso',
                     ['comune_id', 'data_segnalazione'], unique=False)
 
