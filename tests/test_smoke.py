@@ -30,3 +30,15 @@ def test_anonymous_is_sent_to_login_everywhere(anon):
         assert r.status_code == 302 and "/login" in r.headers["Location"], endpoint
     r = anon.get("/admin/")
     assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_postgresql_connections_run_without_jit(app):
+    """PostgreSQL's JIT costs the reports about half a second of compiling (README)."""
+    from sqlalchemy import text
+
+    from models import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL setting: this run is on SQLite")
+        assert db.session.execute(text("SHOW jit")).scalar() == "off"
