@@ -107,9 +107,11 @@ class FogliOreView(BaseView):
         return self.render(
             "admin/fogli_ore.html",
             mese=request.args.get("mese") or current_month(),
-            comuni=db.session.scalars(select(Comune).order_by(Comune.nome)).all(),
-            enti=db.session.scalars(
-                select(EnteOspitante).order_by(EnteOspitante.ragione_sociale)
+            # Id and name rows for the menus: thousands of hosts, no ORM objects to build.
+            comuni=db.session.execute(select(Comune.id, Comune.nome).order_by(Comune.nome)).all(),
+            enti=db.session.execute(
+                select(EnteOspitante.id, EnteOspitante.ragione_sociale)
+                .order_by(EnteOspitante.ragione_sociale)
             ).all(),
             **chosen,
         )

@@ -169,7 +169,8 @@ class WorkflowMixin:
             charges=charges,
             diary=diary,
             matches=matches,
-            hosts=session.scalars(select(EnteOspitante).order_by(EnteOspitante.ragione_sociale)).all()
+            hosts=session.execute(select(EnteOspitante.id, EnteOspitante.ragione_sociale)
+                                  .order_by(EnteOspitante.ragione_sociale)).all()
             if may("hire", p) else [],
             steps={step: may(step, p) for step in STEPS},
             contracts=list(TipoContratto),
