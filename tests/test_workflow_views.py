@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from models import (
     Addebito,
     Budget,
+    Comune,
     Ore,
     Percorso,
     Postazione,
@@ -263,3 +264,15 @@ def test_a_decided_voucher_cannot_be_deleted(client_for, world, ctx):
     assert "voucher" in _flashes(r.get_data(as_text=True)).lower()
     with ctx():
         assert db.session.get(Voucher, vid) is not None
+
+
+def test_the_hiring_employer_is_looked_up_among_all_hosts(client_for, app, world):
+    with app.app_context():
+        comune = db.session.get(Comune, world.comune)
+        other = f.make_ente(db.session, comune, ragione_sociale="Officine Zanardelli S.r.l.")
+        db.session.commit()
+        other_id = other.id
+    client = client_for("operatore")
+    r = client.get("/admin/percorso/ajax/lookup/?name=datore_lavoro&query=zanard")
+    assert r.status_code == 200
+    assert [other_id, "Officine Zanardelli S.r.l."] in r.get_json()

@@ -163,6 +163,8 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
         "comune": {"fields": ("nome", "codice_istat"), "order_by": "nome"},
         "operatore": {"fields": ("cognome", "nome", "email"), "order_by": "cognome"},
         "assistente_sociale": {"fields": ("cognome", "nome", "email"), "order_by": "cognome"},
+        # The employer of the case page's hiring step (any host may hire).
+        "datore_lavoro": {"fields": ("ragione_sociale", "codice_fiscale"), "order_by": "ragione_sociale"},
     }
     column_labels = PERCORSO_LABELS
 

@@ -169,9 +169,6 @@ class WorkflowMixin:
             charges=charges,
             diary=diary,
             matches=matches,
-            hosts=session.execute(select(EnteOspitante.id, EnteOspitante.ragione_sociale)
-                                  .order_by(EnteOspitante.ragione_sociale)).all()
-            if may("hire", p) else [],
             steps={step: may(step, p) for step in STEPS},
             contracts=list(TipoContratto),
             today=dt.date.today().isoformat(),
