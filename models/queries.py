@@ -422,6 +422,8 @@ def among(column, ids):
 def starts_with(expr, prefix: str):
     """``expr`` begins with ``prefix``, as a range an index can serve (LIKE 'x%' cannot, on
     PostgreSQL under a linguistic collation, nor on SQLite's case-insensitive LIKE)."""
+    if ord(prefix[-1]) >= 0x10FFFF:  # no next character: everything from the prefix on
+        return expr >= prefix
     return and_(expr >= prefix, expr < prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
