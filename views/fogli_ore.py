@@ -109,10 +109,7 @@ class FogliOreView(BaseView):
             mese=request.args.get("mese") or current_month(),
             # Id and name rows for the menus: thousands of hosts, no ORM objects to build.
             comuni=db.session.execute(select(Comune.id, Comune.nome).order_by(Comune.nome)).all(),
-            enti=db.session.execute(
-                select(EnteOspitante.id, EnteOspitante.ragione_sociale)
-                .order_by(EnteOspitante.ragione_sociale)
-            ).all(),
+            ente=db.session.get(EnteOspitante, chosen["ente_id"]) if chosen["ente_id"] else None,
             **chosen,
         )
 
