@@ -112,21 +112,43 @@ def _allocated(B):
     return B.importo_iniziale + changes
 
 
-def _committed(B):
-    """Approved vouchers decided in the period; a closed path commits what it consumed."""
-    amount = case(
+# The rules of the figures, shared by the correlated form (one budget: Budget.impegnato...)
+# and the set-wise one (a page or a report of budgets: committed_by_budget...).
+
+
+def _approved_in(B):
+    """An approved voucher of the budget's Comune and programme, decided in its period."""
+    return and_(Voucher.stato == StatoVoucher.APPROVATO, _same_budget(B),
+                Voucher.data_decisione.between(B.data_inizio, B.data_fine))
+
+
+def _commitment():
+    """What an approved voucher commits: its stored gross, or what its path consumed once
+    closed (the gross formula stands in for a voucher stored without it)."""
+    return case(
         (Percorso.stato.in_(CLOSED), path_consumed(Percorso.id)),
         else_=func.coalesce(Voucher.importo_impegnato, voucher_gross(Voucher.id)),
     )
+
+
+def _charge_in(B):
+    """A charge of the budget's Comune and programme dated in its period. coalesce(data, data)
+    keeps the planners off the date index (every Comune's charges of the year): a path's
+    charges come through (percorso_id, data) instead."""
+    return and_(_same_budget(B), func.coalesce(Addebito.data, Addebito.data).between(B.data_inizio, B.data_fine))
+
+
+CHARGE_GROSS = line_gross(Addebito.quantita, VoceListino.prezzo_unitario, VoceListino.aliquota_iva)
+INVOICED = Fattura.stato.in_((StatoFattura.EMESSA, StatoFattura.PAGATA))
+
+
+def _committed(B):
+    """Approved vouchers decided in the period; a closed path commits what it consumed."""
     return type_coerce(
-        select(func.coalesce(func.sum(amount), 0))
+        select(func.coalesce(func.sum(_commitment()), 0))
         .select_from(Voucher)
         .join(Percorso, Voucher.percorso_id == Percorso.id)
-        .where(
-            Voucher.stato == StatoVoucher.APPROVATO,
-            _same_budget(B),
-            Voucher.data_decisione.between(B.data_inizio, B.data_fine),
-        )
+        .where(_approved_in(B))
         .scalar_subquery(),
         MONEY,
     )
@@ -134,18 +156,17 @@ def _committed(B):
 
 def _charges(B, invoiced_only: bool):
     stmt = (
-        select(func.coalesce(func.sum(line_gross(Addebito.quantita, VoceListino.prezzo_unitario, VoceListino.aliquota_iva)), 0))
+        select(func.coalesce(func.sum(CHARGE_GROSS), 0))
         .select_from(Addebito)
         .join(VoceListino, Addebito.voce_listino_id == VoceListino.id)
         .join(Percorso, Addebito.percorso_id == Percorso.id)
-        # coalesce(data, data): see charges_by_budget.
-        .where(_same_budget(B), func.coalesce(Addebito.data, Addebito.data).between(B.data_inizio, B.data_fine))
+        .where(_charge_in(B))
     )
     if invoiced_only:
         stmt = (
             stmt.join(RigaFattura, Addebito.riga_fattura_id == RigaFattura.id)
             .join(Fattura, RigaFattura.fattura_id == Fattura.id)
-            .where(Fattura.stato.in_((StatoFattura.EMESSA, StatoFattura.PAGATA)))
+            .where(INVOICED)
         )
     return type_coerce(stmt.scalar_subquery(), MONEY)
 
@@ -185,15 +206,11 @@ def committed_by_budget(*where):
     """(budget_id, impegnato) of the budgets matching ``where``: ``Budget.impegnato`` for a
     page or a report over many budgets in one grouped statement, reading the stored amount
     of each approved voucher (the correlated form runs once per budget)."""
-    amount = case(
-        (Percorso.stato.in_(CLOSED), path_consumed(Percorso.id)),
-        else_=func.coalesce(Voucher.importo_impegnato, voucher_gross(Voucher.id)),
-    )
     return (
-        select(Budget.id.label("budget_id"), type_coerce(func.coalesce(func.sum(amount), 0), MONEY).label("impegnato"))
+        select(Budget.id.label("budget_id"),
+               type_coerce(func.coalesce(func.sum(_commitment()), 0), MONEY).label("impegnato"))
         .join(Percorso, _same_budget(Budget))
-        .join(Voucher, and_(Voucher.percorso_id == Percorso.id, Voucher.stato == StatoVoucher.APPROVATO,
-                            Voucher.data_decisione.between(Budget.data_inizio, Budget.data_fine)))
+        .join(Voucher, and_(Voucher.percorso_id == Percorso.id, _approved_in(Budget)))
         .where(*where)
         .group_by(Budget.id)
     )
@@ -203,18 +220,13 @@ def charges_by_budget(*where):
     """(budget_id, consumato, fatturato) of the budgets matching ``where``, set-wise: the
     charges of each budget's Comune and programme dated in its period, and those of them on
     issued or paid invoices (``Budget.consumato`` and ``Budget.fatturato``)."""
-    gross = line_gross(Addebito.quantita, VoceListino.prezzo_unitario, VoceListino.aliquota_iva)
-    invoiced = Fattura.stato.in_((StatoFattura.EMESSA, StatoFattura.PAGATA))
     return (
         select(Budget.id.label("budget_id"),
-               type_coerce(func.coalesce(func.sum(gross), 0), MONEY).label("consumato"),
-               type_coerce(func.coalesce(func.sum(case((invoiced, gross), else_=0)), 0), MONEY).label("fatturato"))
+               type_coerce(func.coalesce(func.sum(CHARGE_GROSS), 0), MONEY).label("consumato"),
+               type_coerce(func.coalesce(func.sum(case((INVOICED, CHARGE_GROSS), else_=0)), 0),
+                           MONEY).label("fatturato"))
         .join(Percorso, _same_budget(Budget))
-        # coalesce(data, data) keeps the planners off the date index (every Comune's charges
-        # of the year): the path's charges come through (percorso_id, data) instead.
-        .join(Addebito, and_(Addebito.percorso_id == Percorso.id,
-                             func.coalesce(Addebito.data, Addebito.data)
-                             .between(Budget.data_inizio, Budget.data_fine)))
+        .join(Addebito, and_(Addebito.percorso_id == Percorso.id, _charge_in(Budget)))
         .join(VoceListino, Addebito.voce_listino_id == VoceListino.id)
         .outerjoin(RigaFattura, Addebito.riga_fattura_id == RigaFattura.id)
         .outerjoin(Fattura, RigaFattura.fattura_id == Fattura.id)

@@ -283,24 +283,25 @@ def test_voucher_vat_is_computed_per_rate_on_the_taxable_total(session):
     assert voucher_totals(v)[2] == voucher_gross(v)
 
 
+def _proposed_22_60(session, sc) -> Voucher:
+    """A voucher of gross 22.60 (two VAT rates), proposed for its path."""
+    v = _voucher_with(session, sc, [("5.25", "22", "1"), ("10.25", "22", "1"), ("3.35", "10", "1")])
+    ops.take_in_charge(session, v.percorso, dt.date(2025, 3, 5))
+    ops.record_first_interview(session, v.percorso, dt.date(2025, 3, 7))
+    voucher_ops.propose_voucher(session, v)
+    return v
+
+
 def test_the_committed_amount_of_a_voucher_is_its_gross_total(session):
     sc = scene(session)
-    v = _voucher_with(session, sc, [("5.25", "22", "1"), ("10.25", "22", "1"), ("3.35", "10", "1")])
-    p = v.percorso
-    ops.take_in_charge(session, p, dt.date(2025, 3, 5))
-    ops.record_first_interview(session, p, dt.date(2025, 3, 7))
-    voucher_ops.propose_voucher(session, v)
+    v = _proposed_22_60(session, sc)
     voucher_ops.approve_voucher(session, v, sc.pal, DECISION)
     assert sql_figure(session, sc.budget, "impegnato") == voucher_totals(v)[2] == Decimal("22.60")
 
 
 def test_approval_stores_the_committed_amount_and_later_prices_leave_it(session):
     sc = scene(session)
-    v = _voucher_with(session, sc, [("5.25", "22", "1"), ("10.25", "22", "1"), ("3.35", "10", "1")])
-    p = v.percorso
-    ops.take_in_charge(session, p, dt.date(2025, 3, 5))
-    ops.record_first_interview(session, p, dt.date(2025, 3, 7))
-    voucher_ops.propose_voucher(session, v)
+    v = _proposed_22_60(session, sc)
     assert v.importo_impegnato is None  # proposed: commits nothing yet
     voucher_ops.approve_voucher(session, v, sc.pal, DECISION)
     assert v.importo_impegnato == Decimal("22.60")

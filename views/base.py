@@ -10,7 +10,7 @@ from flask_admin import AdminIndexView, expose
 from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (keeps admin domain loaded)
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
-from flask_admin.contrib.sqla.filters import FilterConverter
+from flask_admin.contrib.sqla.filters import FilterConverter, FilterInList
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import Select2Field
 from flask_admin.model import filters as admin_filters
@@ -150,7 +150,7 @@ class KnownEnumValue:
         enum_cls = getattr(getattr(self.column, "type", None), "enum_class", None)
         if enum_cls is None:
             return super().validate(value)
-        values = value.split(",") if "InList" in type(self).__name__ else [value]
+        values = value.split(",") if isinstance(self, FilterInList) else [value]
         return all(v.strip() in enum_cls.__members__ for v in values)
 
 
