@@ -22,10 +22,10 @@ db: install
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install
+test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-pg: install
+test-pg: lint
 	TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmarks (README, "Benchmarks"): the synthetic regional data set, then the measurements.

@@ -40,7 +40,7 @@ from sqlalchemy import event, extract, func, select
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from models import RUOLI, DomainError, Ruolo, Utente, db
+from models import RUOLI, DomainError, Ruolo, Utente, clock, db
 from models.anagrafiche import Comune, EnteOspitante, Persona
 from models.audit import RegistroAudit
 from models.base import StatoPercorso, TipoOre
@@ -175,11 +175,11 @@ def gather_facts(app: Flask) -> Facts:
     with app.app_context():
         s = db.session
         year, month = (months(s, Ore.data, Ore.tipo == TipoOre.PRESENZA, busiest=True)
-                       or [(dt.date.today().year, dt.date.today().month)])[0]
+                       or [(clock.today().year, clock.today().month)])[0]
         first, last = month_bounds(year, month)
         ends = [s.scalar(select(func.max(c))) for c in (Ore.data, Addebito.data,
                                                         Percorso.data_segnalazione)]
-        data_end = min(max((d for d in ends if d), default=dt.date.today()), dt.date.today())
+        data_end = min(max((d for d in ends if d), default=clock.today()), clock.today())
         case_id = s.scalar(
             select(Percorso.id).join(Ore, Ore.percorso_id == Percorso.id)
             .where(Percorso.stato == StatoPercorso.ATTIVO, Ore.data.between(first, last))
@@ -188,7 +188,7 @@ def gather_facts(app: Flask) -> Facts:
         uninvoiced = [month_bounds(*ym) for ym in months(s, Addebito.data,
                                                          Addebito.riga_fattura_id.is_(None))]
         # the latest complete month with uninvoiced charges
-        invoice_period = next((b for b in uninvoiced if b[1] < dt.date.today()),
+        invoice_period = next((b for b in uninvoiced if b[1] < clock.today()),
                               uninvoiced[0] if uninvoiced else None)
         values = {
             "comune": most_common(s, Comune.nome, (Percorso, Percorso.comune_id == Comune.id)),
@@ -217,7 +217,7 @@ def header(app: Flask, url: str) -> str:
     if dialect.name == "postgresql":
         versions += f", PostgreSQL {server}"
     return (f"{dialect.name} ({make_url(url).database}) | {counts} | {versions} | "
-            f"{dt.datetime.now():%Y-%m-%d %H:%M}")
+            f"{clock.now():%Y-%m-%d %H:%M}")
 
 
 # -- pages -------------------------------------------------------------------------------------

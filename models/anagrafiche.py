@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from . import clock
 from . import validation as v
 from .base import (
     Base,
@@ -170,7 +171,7 @@ class Persona(Base):
 
     def validate_model(self) -> None:
         """Birth date in the past."""
-        if self.data_nascita and self.data_nascita > dt.date.today():
+        if self.data_nascita and self.data_nascita > clock.today():
             raise DomainError(
                 gettext("The birth date cannot be in the future."), "data_nascita"
             )

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from . import clock
 from .base import Base
 from .utenti import Utente
 
@@ -128,7 +129,7 @@ def _write_audit(session: Session, flush_context) -> None:
     user_id = _user_provider()
     if user_id is None:
         return
-    now = dt.datetime.now()
+    now = clock.now()
     rows = []
     for action, objs in (
         ("create", session.new),

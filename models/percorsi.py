@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from . import clock
 from .anagrafiche import Comune, EnteOspitante, Persona, Postazione, check_dates_in_order
 from .base import (
     Base,
@@ -170,7 +171,7 @@ class Percorso(Base):
             gettext("The intake date must not precede the referral date."),
             "data_presa_in_carico",
         )
-        if self.data_segnalazione and self.data_segnalazione > dt.date.today():
+        if self.data_segnalazione and self.data_segnalazione > clock.today():
             raise DomainError(
                 gettext("The referral date cannot be in the future."),
                 "data_segnalazione",

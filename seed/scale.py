@@ -25,7 +25,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import CategoriaSvantaggio, Programma, Utente, VoceListino
+from models import CategoriaSvantaggio, Programma, Utente, VoceListino, clock
 from models.base import (
     CondizioneOccupazionale,
     Esito,
@@ -647,7 +647,7 @@ def load_scale(session: Session, factor: float = 1.0,
     if session.scalar(select(Programma.id).where(Programma.nome == PROGRAMMA_NOME)):
         return None
     load_demo(session)
-    scale = Scale(session=session, sizes=Sizes.of(factor), oggi=oggi or dt.date.today(),
+    scale = Scale(session=session, sizes=Sizes.of(factor), oggi=oggi or clock.today(),
                   rng=random.Random(SEED))
     scale.setup()
     scale.load_comuni()

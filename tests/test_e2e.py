@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from app import create_app
-from models import Addebito, Percorso, VoceListino, Voucher, db
+from models import Addebito, Percorso, VoceListino, Voucher, clock, db
 from models.base import Esito, StatoPercorso, StatoVoucher, TipoVoce
 
 from . import factories as f
@@ -143,7 +143,7 @@ def live_server(tmp_path):
     with app.app_context():
         db.drop_all()
         db.create_all()
-        seed = _seed(db.session, dt.date.today())
+        seed = _seed(db.session, clock.today())
         db.session.commit()
         db.session.remove()
 
@@ -261,7 +261,7 @@ def submit_step(page: Page, step: str) -> None:
 
 def test_referral_to_hiring_in_a_real_browser(live_server, page, dialogs, tmp_path):
     s, tr = live_server.seed, live_server.tr
-    today = dt.date.today()
+    today = clock.today()
     referral = today - dt.timedelta(days=3)
     no_errors = page.locator(".alert-danger")
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from models import Addebito, DomainError, Ore, db
+from models import Addebito, DomainError, Ore, clock, db
 from models.base import TipoOre, TipoVoce
 from models.operations import ore as ore_ops
 from models.operations import percorsi as ops
@@ -72,7 +72,7 @@ def test_a_full_24_hour_day_is_accepted(session, p):
 
 def test_hours_cannot_be_recorded_for_a_future_day(session, p):
     with pytest.raises(DomainError, match="future day"):
-        ore_ops.record_hours(session, p, dt.date.today() + dt.timedelta(days=1), Decimal("4"), P)
+        ore_ops.record_hours(session, p, clock.today() + dt.timedelta(days=1), Decimal("4"), P)
     assert hours_of(session, p) == []
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from models import Addebito, CategoriaSvantaggio, DomainError, db
+from models import Addebito, CategoriaSvantaggio, DomainError, clock, db
 from models.base import (
     Esito,
     StatoPercorso,
@@ -45,7 +45,7 @@ from .paths import (
 )
 
 S = StatoPercorso
-TOMORROW = dt.date.today() + dt.timedelta(days=1)
+TOMORROW = clock.today() + dt.timedelta(days=1)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from models import Addebito, Fattura, Pagamento, Percorso, RigaFattura, db
+from models import Addebito, Fattura, Pagamento, Percorso, RigaFattura, clock, db
 from models.base import StatoFattura
 from models.errors import DomainError
 from models.operations import fatture as ops
@@ -98,7 +98,7 @@ def amount_input(value) -> str:
 
 
 def _last_month() -> tuple[dt.date, dt.date]:
-    first = dt.date.today().replace(day=1)
+    first = clock.today().replace(day=1)
     end = first - dt.timedelta(days=1)
     return end.replace(day=1), end
 
@@ -196,14 +196,14 @@ class FatturaView(RoleModelView):
     @action("issue", _l("Issue (today)"),
             _l("Issue the selected drafts with today's date? Issued invoices can no longer be changed."))
     def action_issue(self, ids):
-        today = dt.date.today()
+        today = clock.today()
         self._each(ids, lambda f: ops.issue_invoice(db.session, f, today),
                    lambda n: gettext("%(n)s invoices issued.", n=n))
 
     @action("credit", _l("Credit note (today)"),
             _l("Issue a credit note reversing each selected invoice? Its charges can then be invoiced again."))
     def action_credit(self, ids):
-        today = dt.date.today()
+        today = clock.today()
         self._each(ids, lambda f: ops.credit_invoice(db.session, f, today),
                    lambda n: gettext("%(n)s credit notes issued.", n=n))
 
@@ -261,7 +261,7 @@ class FatturaView(RoleModelView):
             taxable=f.imponibile if f.imponibile is not None else taxable,
             vat=f.iva if f.iva is not None else vat,
             due=ops.amount_due(f), paid=ops.amount_paid(db.session, f), notes=notes,
-            manage=may_manage(), issued=f.stato in ops.NUMBERED, today=dt.date.today().isoformat(),
+            manage=may_manage(), issued=f.stato in ops.NUMBERED, today=clock.today().isoformat(),
             S=StatoFattura, labels=LABELS, q=quantity, amount_input=amount_input,
         )
 

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from models import Comune, EnteOspitante, Percorso, db
+from models import Comune, EnteOspitante, Percorso, clock, db
 from models.indennita import count_paths, fogli_ore, riepilogo_indennita, selection
 
 from .base import scope_query, user_roles
@@ -44,7 +44,7 @@ def parse_month(text: str | None) -> tuple[int, int] | None:
 
 
 def current_month() -> str:
-    return dt.date.today().strftime("%Y-%m")
+    return clock.today().strftime("%Y-%m")
 
 
 def _scope(stmt):

@@ -11,7 +11,7 @@ from flask_babel import format_date, gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from models import Ore, Percorso, db
+from models import Ore, Percorso, clock, db
 from models.base import TipoOre
 from models.errors import DomainError
 from models.operations import ore as ore_ops
@@ -25,7 +25,7 @@ def _month(text: str | None) -> tuple[int, int]:
         dt.date(year, month, 1)
         return year, month
     except ValueError:
-        today = dt.date.today()
+        today = clock.today()
         return today.year, today.month
 
 

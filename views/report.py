@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from models import Comune, db
+from models import Comune, clock, db
 from models import reports as r
 from models.base import euro
 
@@ -69,7 +69,7 @@ def _periodo(kind: str, anno: int, shortcut: str) -> r.Periodo:
     dal, al = _date("dal"), _date("al")
     if dal and al and dal <= al:
         return r.Periodo(dal, al)
-    today = dt.date.today()
+    today = clock.today()
     if kind == "semestrale":
         return r.Periodo.semestre(today.year, 1 if today.month <= 6 else 2)
     if kind == "trimestrale":
@@ -110,9 +110,9 @@ class ReportView(BaseView):
         kind = request.args.get("report", "semestrale")
         if kind not in TITOLI:
             abort(404)
-        anno = request.args.get("anno", dt.date.today().year, type=int)
+        anno = request.args.get("anno", clock.today().year, type=int)
         if not 2000 <= anno <= 2100:
-            anno = dt.date.today().year
+            anno = clock.today().year
         shortcut = request.args.get("periodo", "")
         comune_id = request.args.get("comune", type=int)
         comune = db.session.get(Comune, comune_id) if comune_id else None

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from models import Comune, Utente, db
+from models import Comune, Utente, clock, db
 from models.queries import deadlines_page
 
 from .base import scoped_comune_id, user_roles
@@ -39,7 +37,7 @@ class ScadenzeView(BaseView):
 
     @expose("/")
     def index(self):
-        today = dt.date.today()
+        today = clock.today()
         horizon = min(max(request.args.get("giorni", 7, type=int), 0), 90)
         comune_id = request.args.get("comune", type=int) or scoped_comune_id()
         operatore_id = request.args.get("operatore", type=int)

@@ -24,6 +24,7 @@ from models import (
     Postazione,
     RigaVoucher,
     Voucher,
+    clock,
     db,
 )
 from models.base import StatoPercorso, StatoVoucher, TipoContratto, TipoOre
@@ -154,7 +155,7 @@ class WorkflowMixin:
         diary = sorted(p.diario, key=lambda d: (d.data, d.id), reverse=True)
         matches = []
         if may("activate", p):
-            matches = matching_positions(session, p, dt.date.today())
+            matches = matching_positions(session, p, clock.today())
         tutoring = ore_ops.approved_tutoring_hours(p)
         return self.render(
             "admin/percorso_case.html",
@@ -171,7 +172,7 @@ class WorkflowMixin:
             matches=matches,
             steps={step: may(step, p) for step in STEPS},
             contracts=list(TipoContratto),
-            today=dt.date.today().isoformat(),
+            today=clock.today().isoformat(),
             TipoOre=TipoOre,
         )
 
@@ -209,21 +210,21 @@ class WorkflowMixin:
     @action("take_in_charge", _l("Take in charge (today)"),
             _l("Take the selected referrals in charge with today's date?"))
     def action_take_in_charge(self, ids):
-        today, user = dt.date.today(), current_user._get_current_object()
+        today, user = clock.today(), current_user._get_current_object()
         self._bulk(ids, "take_in_charge", lambda p: ops.take_in_charge(db.session, p, today, user),
                    lambda n: gettext("%(n)s paths taken in charge.", n=n))
 
     @action("interview", _l("First interview held (today)"),
             _l("Record today's first interview for the selected paths?"))
     def action_interview(self, ids):
-        today = dt.date.today()
+        today = clock.today()
         self._bulk(ids, "interview", lambda p: ops.record_first_interview(db.session, p, today),
                    lambda n: gettext("%(n)s first interviews recorded.", n=n))
 
     @action("approve", _l("Approve the proposed voucher (today)"),
             _l("Approve the proposed vouchers of the selected paths, checking each Comune's budget?"))
     def action_approve(self, ids):
-        today, user = dt.date.today(), current_user._get_current_object()
+        today, user = clock.today(), current_user._get_current_object()
         self._bulk(ids, "approve",
                    lambda p: voucher_ops.approve_voucher(db.session, _pending_voucher(p), user, today),
                    lambda n: gettext("%(n)s vouchers approved.", n=n))

@@ -15,6 +15,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..base import StatoVoucher, TipoOre, TipoVoce
 from ..errors import DomainError
 from ..percorsi import Addebito, Ore, Percorso
@@ -48,7 +49,7 @@ def validate_hours(session: Session, row: Ore) -> None:
     p, day, hours = row.percorso, row.data, row.ore
     if hours is None or not (Decimal(0) < hours <= 24):
         raise DomainError(gettext("Hours must be more than 0 and at most 24."), "ore")
-    if day > dt.date.today():
+    if day > clock.today():
         raise DomainError(gettext("Hours cannot be recorded for a future day."), "data")
     if p.data_avvio is None or day < p.data_avvio or (p.data_fine is not None and day > p.data_fine):
         raise DomainError(

@@ -14,6 +14,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..anagrafiche import EnteOspitante, Postazione
 from ..base import Esito, StatoPercorso, StatoVoucher, TipoContratto, TipologiaPercorso, TipoVoce
 from ..errors import DomainError
@@ -40,7 +41,7 @@ def _require_state(p: Percorso, *states: StatoPercorso) -> None:
 
 
 def _require_date(day: dt.date, not_before: dt.date | None, what: str) -> None:
-    if day > dt.date.today():
+    if day > clock.today():
         raise DomainError(gettext("The date cannot be in the future."))
     if not_before and day < not_before:
         raise DomainError(
@@ -147,7 +148,7 @@ def activate(session: Session, p: Percorso, post: Postazione, start: dt.date, pl
     _require_state(p, S.VOUCHER_APPROVATO)
     if not any(v.stato == StatoVoucher.APPROVATO for v in p.vouchers):
         raise DomainError(gettext("The path has no approved voucher."))
-    if start > dt.date.today():
+    if start > clock.today():
         raise DomainError(gettext("The date cannot be in the future."))
     if start < p.data_presa_in_carico:
         raise DomainError(gettext("The start date cannot precede the intake date."))

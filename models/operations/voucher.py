@@ -12,6 +12,7 @@ import datetime as dt
 from flask_babel import gettext
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..base import StatoPercorso, StatoVoucher, euro
 from ..errors import DomainError
 from ..percorsi import Voucher
@@ -52,7 +53,7 @@ def _require_pending(v: Voucher) -> None:
 
 
 def _require_decision_date(v: Voucher, day: dt.date) -> None:
-    if day > dt.date.today():
+    if day > clock.today():
         raise DomainError(gettext("The date cannot be in the future."))
     if day < v.data_proposta:
         raise DomainError(gettext("The decision cannot precede the proposal."))

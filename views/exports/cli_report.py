@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from models import Comune, db
+from models import Comune, clock, db
 from models.reports import Periodo
 
 from .cli import export_cli
@@ -67,7 +67,7 @@ def trimestrale_command(anno, trimestre, istat, output):
 @OUTPUT
 def budget_command(day, istat, output):
     """Budget verification: allocated, committed, consumed, invoiced, remaining per budget."""
-    day = day.date() if day else dt.date.today()
+    day = day.date() if day else clock.today()
     _write("budget", Periodo(day, day), istat, output)
 
 
