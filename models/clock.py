@@ -13,11 +13,16 @@ from zoneinfo import ZoneInfo
 ROME = ZoneInfo("Europe/Rome")
 
 
+def _instant() -> dt.datetime:
+    """The current instant, time-zone aware (the one place tests replace)."""
+    return dt.datetime.now(dt.UTC)
+
+
 def now() -> dt.datetime:
     """The wall-clock time in Rome, naive (as the database columns store it)."""
-    return dt.datetime.now(ROME).replace(tzinfo=None)
+    return _instant().astimezone(ROME).replace(tzinfo=None)
 
 
 def today() -> dt.date:
     """Today's date in Rome."""
-    return dt.datetime.now(ROME).date()
+    return _instant().astimezone(ROME).date()

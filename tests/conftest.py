@@ -1,45 +1,175 @@
-"""Fixtures: an app on a fresh schema per test (SQLite, or TEST_DATABASE_URL), clients per role."""
+"""Fixtures: one app and one schema per test run; each test isolated in a SAVEPOINT.
+
+The schema is created once (SQLite, or TEST_DATABASE_URL) and committed. Every session of
+``db`` in the shared app then works on one connection that holds an outer transaction; each
+test runs inside a SAVEPOINT of it that is rolled back afterwards, and the console's own
+commits release savepoints of their own (``join_transaction_mode="create_savepoint"``), so a
+test sees what its requests committed and leaves nothing behind.
+
+Tests that need real commits seen by other connections (the PostgreSQL concurrency tests, the
+browser test's server thread, the migrations) get ``standalone_app``: a fresh database of
+their own, dropped afterwards.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import uuid
 
 import pytest
+from flask import current_app
 from flask_login import FlaskLoginClient
-from sqlalchemy import event
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import make_url
 
 from app import create_app
-from models import db
+from models import Base, db
 
 from . import factories as f
 
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
-def _database_url(tmp_path) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+
+def app_config(url: str, **extra) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": False,
+        "SERVER_NAME": "localhost",
+        **extra,
+    }
+
+
+class _Route:
+    """Where the shared app's sessions run: its test connection, while one is open."""
+
+    app = None
+    connection = None
+
+
+class RoutedSession(FlaskSession):
+    """``db.session`` of the shared test app binds to the test connection; any other app
+    (a standalone one, the browser test's server thread) keeps its own engine."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and _Route.connection is not None and current_app:
+            if current_app._get_current_object() is _Route.app:
+                return _Route.connection
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+def _sqlite_real_savepoints(engine) -> None:
+    """pysqlite opens transactions lazily and breaks SAVEPOINT; let SQLAlchemy emit BEGIN
+    (the recipe of SQLAlchemy's SQLite dialect documentation)."""
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_transactions(dbapi_connection, record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+@contextlib.contextmanager
+def fresh_database(tmp_path, label: str):
+    """The URL of a new empty database (a file on SQLite, a database on PostgreSQL)."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / f'{label}.db'}"
+        return
+    url = make_url(TEST_DATABASE_URL)
+    name = f"{url.database}_{label}_{uuid.uuid4().hex[:6]}"
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.dispose()
+
+
+@pytest.fixture(scope="session")
+def _shared_app(tmp_path_factory):
+    """The console on a schema created once from the models, with its test connection."""
+    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    app = create_app(app_config(url))
+    app.test_client_class = FlaskLoginClient
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            _sqlite_real_savepoints(engine)
+        db.drop_all()
+        db.create_all()
+    factory = db.session.session_factory
+    saved = factory.class_, dict(factory.kw)
+    factory.class_ = RoutedSession
+    factory.kw["join_transaction_mode"] = "create_savepoint"
+    connection = engine.connect()
+    outer = connection.begin()
+    _Route.app, _Route.connection = app, connection
+    yield app
+    _Route.app = _Route.connection = None
+    outer.rollback()
+    connection.close()
+    factory.class_, factory.kw = saved
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@contextlib.contextmanager
+def savepoint():
+    """Everything inside is rolled back at the end (sessions of the shared app closed)."""
+    nested = _Route.connection.begin_nested()
+    try:
+        yield
+    finally:
+        with _Route.app.app_context():
+            db.session.remove()
+        if nested.is_active:
+            nested.rollback()
+
+
+@pytest.fixture(scope="module")
+def module_savepoint(_shared_app):
+    """For data a whole module reads: built once, rolled back after the module."""
+    with savepoint():
+        yield _shared_app
 
 
 @pytest.fixture
-def app(tmp_path):
-    """The console on an empty schema created from the models."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
-            "WTF_CSRF_ENABLED": False,
-            "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": False,
-            "SERVER_NAME": "localhost",
-        }
-    )
+def app(_shared_app):
+    """The console on the shared schema; the test's changes are rolled back afterwards."""
+    config = dict(_shared_app.config)
+    with savepoint():
+        yield _shared_app
+    _shared_app.config.clear()
+    _shared_app.config.update(config)
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path):
+    """The URL of an empty database of the test's own, dropped afterwards."""
+    with fresh_database(tmp_path, "own") as url:
+        yield url
+
+
+@pytest.fixture
+def standalone_app(fresh_database_url):
+    """A console on a fresh database of its own, schema created, real commits."""
+    app = create_app(app_config(fresh_database_url))
     app.test_client_class = FlaskLoginClient
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-    # No app context stays pushed: each test request gets its own (fresh g and session).
+        Base.metadata.create_all(db.engine)
     yield app
     with app.app_context():
         db.session.remove()
-        db.drop_all()
         db.engine.dispose()
 
 
@@ -81,13 +211,20 @@ def anon(app):
     return app.test_client()
 
 
+#: Statements of the test harness's transactions (savepoints), not of the code under test.
+HARNESS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN")
+
+
 class StatementCounter:
+    """Counts the SQL statements the code under test sends to the database."""
+
     def __init__(self, engine):
         self.engine = engine
         self.count = 0
 
-    def __call__(self, *args, **kwargs):
-        self.count += 1
+    def __call__(self, conn, cursor, statement, *args, **kwargs):
+        if not statement.lstrip().upper().startswith(HARNESS):
+            self.count += 1
 
     def __enter__(self):
         self.count = 0

@@ -369,15 +369,3 @@ def make_charges(session, percorso, tipo, *quantities, day=dt.date(2025, 3, 10))
     voce = voce_di(session, percorso.programma, tipo)
     return [make_addebito(session, percorso, voce, data=day, quantita=Decimal(str(q))) for q in quantities]
 
-
-def delete_credit_notes(session) -> None:
-    """Tear-down help on SQLite: DROP TABLE fattura deletes row by row and the RESTRICT
-    self-reference of a credit note to its invoice would refuse it; drop the notes first."""
-    from sqlalchemy import delete, select
-
-    from models.base import TipoDocumento
-
-    notes = select(Fattura.id).where(Fattura.tipo_documento == TipoDocumento.TD04)
-    session.execute(delete(RigaFattura).where(RigaFattura.fattura_id.in_(notes)))
-    session.execute(delete(Fattura).where(Fattura.tipo_documento == TipoDocumento.TD04))
-    session.commit()

@@ -53,3 +53,14 @@ def test_users_create_refuses_a_short_password(app, ctx):
     assert result.exit_code != 0
     with ctx():
         assert db.session.scalar(select(Utente)) is None
+
+
+def test_seed_scale_loads_the_scale_data_once(standalone_app):
+    """Real commits on a database of its own: the command vacuums it on PostgreSQL."""
+    app = standalone_app
+    result = app.test_cli_runner().invoke(args=["seed", "scale", "--factor", "0.005",
+                                                "--oggi", "2026-11-20"])
+    assert result.exit_code == 0, result.output
+    assert "Scale data loaded" in result.output
+    again = app.test_cli_runner().invoke(args=["seed", "scale", "--factor", "0.005"])
+    assert "already present" in again.output

@@ -93,7 +93,8 @@ def _after(app, budget_id, voucher_ids):
     return figures, states
 
 
-def test_two_simultaneous_approvals_never_over_commit_the_budget(app):
+def test_two_simultaneous_approvals_never_over_commit_the_budget(standalone_app):
+    app = standalone_app
     for round_ in range(ROUNDS):
         budget_id, voucher_ids, pal_id = _race_setup(app, Decimal("800.00"))  # room for one
         results = _race(app, voucher_ids, pal_id)
@@ -109,7 +110,8 @@ def test_two_simultaneous_approvals_never_over_commit_the_budget(app):
         assert figures["residuo"] == Decimal("299.80"), (round_, figures)
 
 
-def test_two_simultaneous_approvals_both_pass_when_the_budget_covers_both(app):
+def test_two_simultaneous_approvals_both_pass_when_the_budget_covers_both(standalone_app):
+    app = standalone_app
     for round_ in range(ROUNDS):
         budget_id, voucher_ids, pal_id = _race_setup(app, Decimal("1000.40"))  # exactly both
         results = _race(app, voucher_ids, pal_id)

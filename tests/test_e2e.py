@@ -12,7 +12,6 @@ Skipped only when /usr/bin/chromium or the playwright package is missing (.ci/ru
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import threading
 from dataclasses import dataclass
@@ -128,9 +127,9 @@ def _seed(session, today: dt.date) -> Seed:
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    """The real console on a fresh seeded schema, served on a free port in a daemon thread."""
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'e2e.db'}"
+def live_server(fresh_database_url):
+    """The real console on a fresh seeded database, served on a free port in a daemon thread."""
+    url = fresh_database_url
     app = create_app(
         {
             "TESTING": True,
@@ -141,7 +140,6 @@ def live_server(tmp_path):
         }
     )
     with app.app_context():
-        db.drop_all()
         db.create_all()
         seed = _seed(db.session, clock.today())
         db.session.commit()
@@ -158,7 +156,6 @@ def live_server(tmp_path):
         thread.join(timeout=10)
         with app.app_context():
             db.session.remove()
-            db.drop_all()
             db.engine.dispose()
 
 

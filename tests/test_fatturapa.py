@@ -42,15 +42,6 @@ def schema():
     return xmlschema.XMLSchema(str(XSD), allow="local", uri_mapper={XMLDSIG_URL: str(bundled)})
 
 
-@pytest.fixture
-def app(app):
-    """The conftest app; credit notes are deleted before its tables are dropped (SQLite)."""
-    yield app
-    with app.app_context():
-        db.session.rollback()
-        f.delete_credit_notes(db.session)
-
-
 def _issued(session, day=dt.date(2025, 4, 2), comune=None, programma=None):
     """An issued March invoice: one activation and 37.5 tutoring hours."""
     comune = comune or f.make_comune(session, cap="25065")
@@ -130,7 +121,9 @@ def test_the_file_name_is_it_partita_iva_and_a_five_character_progressive(app, s
     name = fatturapa.file_name(agenzia, fatturapa.documento_from(fattura))
 
     assert FILE_NAME.match(name)
-    assert name == f"IT{app.config['AGENZIA_PARTITA_IVA']}_{fattura.id:05d}.xml"
+    assert name == f"IT{app.config['AGENZIA_PARTITA_IVA']}_{fatturapa.progressivo(fattura.id)}.xml"
+    assert fatturapa.progressivo(7) == "00007"
+    assert fatturapa.progressivo(42) == "00016"  # base 36
     assert fatturapa.progressivo(36**2) == "00100"
 
 

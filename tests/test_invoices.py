@@ -30,15 +30,6 @@ ATT, ORA = TipoVoce.ATTIVAZIONE_TIROCINIO, TipoVoce.ORA_AFFIANCAMENTO
 
 
 @pytest.fixture
-def app(app):
-    """The conftest app; credit notes are deleted before its tables are dropped (SQLite)."""
-    yield app
-    with app.app_context():
-        db.session.rollback()
-        f.delete_credit_notes(db.session)
-
-
-@pytest.fixture
 def en(app):
     """A session in a request context whose messages are the English msgids."""
     with app.test_request_context():
@@ -441,7 +432,8 @@ def _issue_in_own_session(app, engine, fid, barrier, results):
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="row locks (SELECT ... FOR UPDATE) and concurrent writers need "
                     "PostgreSQL: set TEST_DATABASE_URL=postgresql+psycopg://...; SQLite serialises writers")
-def test_accountants_issuing_at_once_get_consecutive_numbers(app):
+def test_accountants_issuing_at_once_get_consecutive_numbers(standalone_app):
+    app = standalone_app
     with app.app_context():
         comune, programma = _comune(db.session), f.make_programma(db.session)
         ids = [_draft(db.session, comune=comune, programma=programma).id for _ in range(ISSUERS)]

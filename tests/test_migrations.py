@@ -1,7 +1,7 @@
 """The Alembic migrations build exactly the schema the models describe, and can be undone.
 
-The ``app`` fixture creates the schema from the models; these tests drop it, build it
-again from migrations/ and leave the database empty (``alembic_version`` included).
+Each test runs on a database of its own (``standalone_app``): it drops the schema made from
+the models and builds it again from migrations/.
 """
 
 from __future__ import annotations
@@ -68,9 +68,9 @@ def _what_autogenerate_skips() -> dict[str, dict[str, list]]:
 
 
 @pytest.fixture
-def empty_db(app):
-    """An app context on a database with no tables at all; emptied again afterwards."""
-    with app.app_context():
+def empty_db(standalone_app):
+    """An app context on a database of its own with no tables at all."""
+    with standalone_app.app_context():
         _drop_everything()
         assert _tables() == set()
         try:

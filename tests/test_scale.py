@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from models import (
     Postazione,
     Programma,
     Voucher,
+    db,
 )
 from models.base import StatoFattura, StatoPercorso, StatoVoucher, TipoOre
 from models.fatture import NumeratoreFattura, RigaFattura
@@ -29,12 +31,14 @@ OGGI = dt.date(2026, 11, 20)
 FACTOR = 0.01
 
 
-@pytest.fixture
-def scale(session):
-    counts = load_scale(session, FACTOR, OGGI)
-    session.flush()
-    programma = session.scalar(select(Programma).where(Programma.nome == PROGRAMMA_NOME))
-    return counts, programma
+@pytest.fixture(scope="module")
+def scale(module_savepoint):
+    """The data set at FACTOR, loaded once for the module's read-only checks."""
+    with module_savepoint.app_context():
+        counts = load_scale(db.session, FACTOR, OGGI)
+        db.session.commit()
+        programma = db.session.scalar(select(Programma).where(Programma.nome == PROGRAMMA_NOME))
+        return counts, SimpleNamespace(id=programma.id)
 
 
 def _count(session, model, *where):
@@ -126,11 +130,3 @@ def test_runs_once_and_leaves_ids_usable(session, scale):
     session.flush()  # on PostgreSQL the id sequence was moved past the bulk-loaded ids
     assert comune.id > top
 
-
-def test_cli_loads_the_scale_data(app):
-    result = app.test_cli_runner().invoke(args=["seed", "scale", "--factor", "0.005",
-                                                "--oggi", "2026-11-20"])
-    assert result.exit_code == 0, result.output
-    assert "Scale data loaded" in result.output
-    again = app.test_cli_runner().invoke(args=["seed", "scale", "--factor", "0.005"])
-    assert "already present" in again.output

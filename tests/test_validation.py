@@ -39,9 +39,9 @@ PIVA_VALIDA = "00743110157"
 
 
 @pytest.fixture(autouse=True)
-def italian(app):
-    """A request in the default locale (Italian), for gettext."""
-    with app.test_request_context():
+def italian(_shared_app):
+    """A request in the default locale (Italian), for gettext: no database work."""
+    with _shared_app.test_request_context():
         yield
 
 
