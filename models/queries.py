@@ -25,6 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .anagrafiche import Persona, Postazione
 from .base import StatoFattura, StatoPercorso, StatoVoucher, TipologiaPercorso
 from .fatture import Fattura, RigaFattura
+from .money import sql_line_amount, sql_line_gross, sql_vat
 from .percorsi import Addebito, Percorso, RigaVoucher, Voucher
 from .programmi import Budget, Programma, VariazioneBudget, VoceListino
 
@@ -36,19 +37,17 @@ HOLDS_SEAT = (StatoPercorso.ATTIVO,)
 MONEY = Numeric(12, 2)
 
 
-def line_gross(quantity, price, rate):
-    """Gross amount of a line in SQL: taxable rounded to the cent plus its VAT."""
-    taxable = func.round(quantity * price, 2)
-    return taxable + func.round(taxable * rate / 100, 2)
+#: Gross amount of a single line in SQL (models/money.py).
+line_gross = sql_line_gross
 
 
 def voucher_gross(voucher_id):
-    """Gross total of a voucher (correlated scalar subquery), as prezzi.voucher_totals computes it:
-    lines rounded to the cent, VAT per rate on their total. Approval checks that same figure."""
+    """Gross total of a voucher (correlated scalar subquery), as prezzi.voucher_totals computes it
+    (models/money.py: lines rounded half-up to the cent, VAT per rate on their total)."""
     by_rate = (
         select(
             VoceListino.aliquota_iva.label("rate"),
-            func.sum(func.round(RigaVoucher.quantita * VoceListino.prezzo_unitario, 2)).label("taxable"),
+            func.sum(sql_line_amount(RigaVoucher.quantita, VoceListino.prezzo_unitario)).label("taxable"),
         )
         .join(VoceListino, RigaVoucher.voce_listino_id == VoceListino.id)
         .where(RigaVoucher.voucher_id == voucher_id)
@@ -56,7 +55,7 @@ def voucher_gross(voucher_id):
         .correlate_except(RigaVoucher, VoceListino)
         .subquery()
     )
-    vat = func.round(by_rate.c.taxable * by_rate.c.rate / 100, 2)
+    vat = sql_vat(by_rate.c.taxable, by_rate.c.rate)
     return select(func.coalesce(func.sum(by_rate.c.taxable + vat), 0)).scalar_subquery()
 
 
