@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from babel.dates import format_date as babel_date
 from flask_babel import gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -200,6 +200,12 @@ def generate_invoices(session: Session, dal: dt.date, al: dt.date) -> list[Fattu
     return made
 
 
+def require_draft(f: Fattura) -> None:
+    """An issued invoice is never edited (DOMAIN.md, "Prices"): a credit note corrects it."""
+    if not f.modificabile:
+        raise DomainError(gettext("An issued invoice cannot be changed; issue a credit note."))
+
+
 def release_draft(session: Session, f: Fattura) -> None:
     """Before a draft is deleted its charges become uninvoiced again."""
     if not f.modificabile:
@@ -335,7 +341,11 @@ def credit_invoice(session: Session, f: Fattura, day: dt.date) -> Fattura:
 
 def apply_payment(session: Session, p: Pagamento, f: Fattura | None = None) -> None:
     """Check a payment against its invoice (``f``, else ``p.fattura``) and settle it: an invoice
-    whose payments reach the amount due (the taxable under split payment) becomes PAGATA."""
+    whose payments reach the amount due (the taxable under split payment) becomes PAGATA.
+    A recorded payment never moves to another invoice."""
+    if p.id is not None and inspect(p).attrs.fattura.history.has_changes():
+        # A payment stays on its invoice: moving it would leave the first invoice's state stale.
+        raise DomainError(gettext("A payment cannot be moved to another invoice."), "fattura")
     f = f if f is not None else p.fattura
     if f is None:
         raise DomainError(gettext("Please choose the invoice."), "fattura")
