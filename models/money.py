@@ -13,10 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func
+from sqlalchemy import Numeric, func
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+#: The SQL type of a money figure: Decimal on every backend (SQLite would hand back floats).
+MONEY = Numeric(12, 2)
 
 
 def cents(value) -> Decimal:

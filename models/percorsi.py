@@ -216,9 +216,9 @@ class Voucher(Base):
     )
     motivo_rifiuto: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
-    #: The gross total an approved voucher commits against the budget, stored by the flush
-    #: that approves it (models/queries.py) with the SQL formula of the budget figures, so
-    #: that a budget's committed figure reads one number per voucher.
+    #: The gross total an approved voucher commits against the budget, stored by the approval
+    #: (models/operations/voucher.py), so that a budget's committed figure reads one number
+    #: per voucher and later price-list edits leave it.
     importo_impegnato: Mapped[Euro | None]
 
     percorso: Mapped[Percorso] = relationship(back_populates="vouchers")

@@ -38,9 +38,10 @@ from sqlalchemy.orm import Session
 from .anagrafiche import CategoriaSvantaggio, Comune, EnteOspitante, Postazione, persona_svantaggio
 from .base import Esito, StatoFattura, StatoPercorso, StatoVoucher, TipologiaPercorso, TipoOre
 from .fatture import Fattura, Pagamento
+from .money import MONEY, sql_line_gross
 from .percorsi import Addebito, Ore, Percorso, Voucher
 from .programmi import Budget, Programma, VoceListino
-from .queries import MONEY, activation_due, budget_figures_by_budget, intake_due, line_gross
+from .queries import activation_due, budget_figures_by_budget, intake_due
 
 S = StatoPercorso
 HOURS = Numeric(9, 2)
@@ -123,7 +124,7 @@ def _per_comune(parts, comune_id: int | None):
 
 
 def _charges_gross():
-    return line_gross(Addebito.quantita, VoceListino.prezzo_unitario, VoceListino.aliquota_iva)
+    return sql_line_gross(Addebito.quantita, VoceListino.prezzo_unitario, VoceListino.aliquota_iva)
 
 
 # -- Half-year activity report -----------------------------------------------------------------
@@ -200,7 +201,7 @@ def _position_figures(p: Periodo):
 
 def _charge_figures(p: Periodo):
     """Per referring Comune (``k``): budget_utilizzato, the gross amount (each charge's taxable
-    rounded to the cent plus its VAT, as ``queries.line_gross``) of the charges dated in the
+    rounded to the cent plus its VAT, ``money.sql_line_gross``) of the charges dated in the
     period, invoiced or not."""
     return (
         select(Percorso.comune_id.label("k"), type_coerce(func.sum(_charges_gross()), MONEY).label("budget_utilizzato"))
@@ -351,7 +352,7 @@ def trimestrale(session: Session, p: Periodo, comune_id: int | None = None) -> d
 
 def verifica_budget(session: Session, p: Periodo, comune_id: int | None = None):
     """Budgets whose period overlaps ``p``, one row each (Comune x programme x period), with
-    the SQL figures of ``Budget`` (models/queries.py): stanziato, impegnato, consumato,
+    the SQL figures of ``Budget`` (models/queries/budget.py): stanziato, impegnato, consumato,
     fatturato, residuo over the budget's whole period as recorded now; then the total row."""
     overlaps = [Budget.data_inizio <= p.al, Budget.data_fine >= p.dal]
     if comune_id:

@@ -192,7 +192,7 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
 
 def people_search(column, search: str):
-    """``column`` (a persona id) among the people the search box finds (models/queries.py)."""
+    """``column`` (a persona id) among the people the search box finds (models/queries/ricerca.py)."""
     people = people_found(search)
     return None if people is None else among(column, people)
 

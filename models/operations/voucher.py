@@ -60,7 +60,8 @@ def _require_decision_date(v: Voucher, day: dt.date) -> None:
 
 
 def approve_voucher(session: Session, v: Voucher, decisore, day: dt.date) -> None:
-    """Approve if the Comune's remaining budget for the period covers the voucher's gross total."""
+    """Approve if the Comune's remaining budget for the period covers the voucher's gross total;
+    that total is stored as the amount the voucher commits (``Voucher.importo_impegnato``)."""
     _require_pending(v)
     _require_decision_date(v, day)
     p = v.percorso
@@ -85,6 +86,8 @@ def approve_voucher(session: Session, v: Voucher, decisore, day: dt.date) -> Non
             )
         )
     v.stato, v.data_decisione, v.decisore = StatoVoucher.APPROVATO, day, decisore
+    # What the approval commits against the budget, stored: later price-list edits leave it.
+    v.importo_impegnato = total
     p.stato = StatoPercorso.VOUCHER_APPROVATO
     session.flush()
 
