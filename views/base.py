@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from flask import abort, flash, has_request_context, redirect, request, url_for
-from flask_admin import AdminIndexView, expose
+from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (keeps admin domain loaded)
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
@@ -203,13 +203,47 @@ def paths_search(column, search: str):
     return None if paths is None else among(column, paths)
 
 
-class RoleModelView(ModelView):
-    """Base of every model view: closed by default, opened per role by ``permissions``.
+class RoleGate:
+    """The one access gate of every console page: closed by default, opened per role.
 
-    ``permissions`` maps a role code to letters: r(ead), c(reate), e(dit), d(elete).
+    ``permissions`` maps a role code to letters: r(ead), c(reate), e(dit), d(elete). A page
+    is open to the roles with "r" (hidden from the menu otherwise); an anonymous visitor is
+    sent to the login page, a logged-in user without the right gets 403.
     """
 
     permissions: dict[str, str] = {}
+
+    @classmethod
+    def grants(cls, letters: str = "r") -> bool:
+        """The current user's roles grant every one of ``letters`` here."""
+        have = "".join(cls.permissions.get(r, "") for r in user_roles())
+        return all(letter in have for letter in letters)
+
+    def require(self, letters: str) -> None:
+        """403 unless the current user's roles grant ``letters`` (a page inside a view that
+        needs more than reading, e.g. the month grid writes hours)."""
+        if not self.grants(letters):
+            abort(403)
+
+    def is_accessible(self):
+        return self.grants("r")
+
+    def is_visible(self):
+        return self.is_accessible()
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("security.login", next=request.url))
+        abort(403)
+
+
+class RoleBaseView(RoleGate, BaseView):
+    """Base of every page that is not a model's list (report, timesheets, deadlines)."""
+
+
+class RoleModelView(RoleGate, ModelView):
+    """Base of every model view: the role gate on lists, details, forms, exports, actions."""
+
     #: Loader options that make the list's columns load in the page's own query.
     list_loads: tuple = ()
     money_columns: tuple[str, ...] = ()
@@ -250,41 +284,27 @@ class RoleModelView(ModelView):
         """Eager loads come from ``list_loads`` only (no joinedload of collections)."""
         return []
 
-    # -- role gate -------------------------------------------------------
-    def _letters(self) -> str:
-        return "".join(self.permissions.get(r, "") for r in user_roles())
-
-    def is_accessible(self):
-        return "r" in self._letters()
-
-    def is_visible(self):
-        return self.is_accessible()
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("security.login", next=request.url))
-        abort(403)
-
+    # -- what the role gate opens ------------------------------------------
     @property
     def can_create(self):
-        return "c" in self._letters()
+        return self.grants("c")
 
     @property
     def can_edit(self):
-        return "e" in self._letters()
+        return self.grants("e")
 
     @property
     def can_delete(self):
-        return "d" in self._letters()
+        return self.grants("d")
 
     @property
     def can_export(self):
-        return "r" in self._letters()
+        return self.grants("r")
 
     @property
     def can_view_details(self):
         # Read at construction too, outside any request (flask-admin #1263).
-        return True if not has_request_context() else "r" in self._letters()
+        return True if not has_request_context() else self.grants("r")
 
     # -- row scoping: list, count, details, edit, delete, export ---------
     def get_query(self):

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask import Response, abort, request
+from flask_admin import expose
 from flask_babel import format_date, format_decimal, format_percent, gettext
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import select
 
 from models import Comune, clock, db
 from models import reports as r
 from models.base import euro
 
+from .base import RoleBaseView
 from .exports.report import TITOLI, tabelle, workbook
 from .exports.xlsx import MIMETYPE
-
-#: Who reads reports (issue 4, item 3); a Comune's social worker does not.
-READERS = {"pal", "amministrazione", "admin", "operatore"}
 
 #: Period shortcuts of the form: code -> (label, Periodo factory for a year).
 SCORCIATOIE = {
@@ -92,19 +89,11 @@ def cell(value, fmt: str) -> str:
     return str(value)
 
 
-class ReportView(BaseView):
+class ReportView(RoleBaseView):
     """/admin/report/: pick a report, a period and optionally a Comune; see it or download it."""
 
-    def is_accessible(self):
-        return bool(current_user.is_authenticated and READERS & current_user.role_names)
-
-    def is_visible(self):
-        return self.is_accessible()
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("security.login", next=request.url))
-        abort(403)
+    #: Who reads reports (issue 4, item 3); a Comune's social worker does not.
+    permissions = {"operatore": "r", "pal": "r", "amministrazione": "r", "admin": "r"}
 
     def _request(self):
         kind = request.args.get("report", "semestrale")
