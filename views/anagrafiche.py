@@ -11,7 +11,9 @@ from models import validation as v
 from models.errors import DomainError
 from models.operations.anagrafiche import require_unique_fiscal_code
 
-from .base import RoleModelView, check, people_search
+from .base import RoleModelView
+from .converters import check
+from .scoping import people_search
 
 #: Registry records: the agency edits, the PAL manager reads.
 STAFF_EDIT = {"operatore": "rce", "pal": "r", "amministrazione": "r", "admin": "rced"}

@@ -21,8 +21,9 @@ from models.base import StatoFattura
 from models.errors import DomainError
 from models.operations import fatture as ops
 
-from .base import RoleModelView, user_roles
+from .base import RoleModelView
 from .exports import fatturapa
+from .scoping import user_roles
 
 LABELS = {
     "numero": _l("Number"),

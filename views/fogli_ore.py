@@ -16,9 +16,10 @@ from sqlalchemy import select
 from models import Comune, EnteOspitante, Percorso, clock, db
 from models.indennita import count_paths, fogli_ore, riepilogo_indennita, selection
 
-from .base import RoleBaseView, scope_query
+from .base import RoleBaseView
 from .exports.fogli_ore import build_fogli_ore, build_riepilogo
 from .exports.xlsx import MIMETYPE
+from .scoping import scope_query
 
 #: Above this many people the workbook streams to a temporary file in constant memory; up to
 #: it, it is built in memory: about 3 times faster (no temporary file per sheet), and a

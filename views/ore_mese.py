@@ -16,7 +16,7 @@ from models.base import TipoOre
 from models.errors import DomainError
 from models.operations import ore as ore_ops
 
-from .base import scope_query
+from .scoping import scope_query
 
 
 def _month(text: str | None) -> tuple[int, int]:

@@ -25,9 +25,10 @@ from models.errors import DomainError
 from models.operations import ore as ore_ops
 from models.operations import voucher as voucher_ops
 
-from .base import RoleModelView, paths_search, people_search, scoped_comune_id
+from .base import RoleModelView
 from .fogli_ore import FogliOreActionMixin
 from .ore_mese import MonthGridMixin
+from .scoping import paths_search, people_search, scoped_comune_id
 from .workflow import WorkflowMixin
 
 #: Picker of paths by the person's surname or codice fiscale.

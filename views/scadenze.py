@@ -10,7 +10,8 @@ from sqlalchemy.orm import lazyload
 from models import Comune, Utente, clock, db
 from models.queries import deadlines_page
 
-from .base import RoleBaseView, scoped_comune_id
+from .base import RoleBaseView
+from .scoping import scoped_comune_id
 
 #: Deadlines per page, most urgent first.
 PER_PAGE = 50
