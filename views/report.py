@@ -6,16 +6,17 @@ import datetime as dt
 
 from flask import Response, abort, request
 from flask_admin import expose
-from flask_babel import format_date, format_decimal, format_percent, gettext
+from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from models import Comune, clock, db
 from models import reports as r
 from models.base import euro
+from models.reports import compute
 
 from .base import RoleBaseView
-from .exports.report import TITOLI, tabelle, workbook
+from .exports.report import TITOLI, sottotitolo, tabelle, workbook
 from .exports.xlsx import MIMETYPE
 
 #: Period shortcuts of the form: code -> (label, Periodo factory for a year).
@@ -24,32 +25,6 @@ SCORCIATOIE = {
     "S2": (_l("2nd half-year"), lambda y: r.Periodo.semestre(y, 2)),
     **{f"T{n}": (_l("quarter %(n)s", n=n), lambda y, n=n: r.Periodo.trimestre(y, n)) for n in (1, 2, 3, 4)},
 }
-
-
-def compute(session, kind: str, periodo: r.Periodo, comune_id: int | None = None):
-    """The rows of report ``kind`` (models/reports.py); the invoice register takes the year of
-    the period's end."""
-    if kind == "semestrale":
-        return r.semestrale(session, periodo, comune_id)
-    if kind == "trimestrale":
-        return r.trimestrale(session, periodo, comune_id)
-    if kind == "budget":
-        return r.verifica_budget(session, periodo, comune_id)
-    if kind == "esiti":
-        return r.indicatori_esito(session, periodo, comune_id)
-    if kind == "registro-fatture":
-        return r.registro_fatture(session, periodo.al.year, comune_id)
-    raise KeyError(kind)
-
-
-def sottotitolo(kind: str, periodo: r.Periodo, comune: Comune | None) -> str:
-    """The line under the title: period (or year) and Comune."""
-    if kind == "registro-fatture":
-        text = gettext("Year %(year)s", year=periodo.al.year)
-    else:
-        text = gettext("From %(start)s to %(end)s", start=periodo.dal.strftime("%d/%m/%Y"),
-                       end=periodo.al.strftime("%d/%m/%Y"))
-    return f"{text} · {comune.nome if comune else gettext('all Comuni')}"
 
 
 def _date(name: str) -> dt.date | None:

@@ -9,10 +9,10 @@ import click
 from sqlalchemy import select
 
 from models import Comune, clock, db
-from models.reports import Periodo
+from models.reports import Periodo, compute
 
 from .cli import export_cli
-from .report import TITOLI, tabelle, workbook
+from .report import TITOLI, sottotitolo, tabelle, workbook
 
 
 def _comune(istat: str | None) -> Comune | None:
@@ -25,9 +25,7 @@ def _comune(istat: str | None) -> Comune | None:
 
 
 def _write(kind: str, periodo: Periodo, istat: str | None, output: str) -> None:
-    """Compute report ``kind`` and write its workbook to ``output``."""
-    from views.report import compute, sottotitolo
-
+    """Compute report ``kind`` (models/reports) and write its workbook to ``output``."""
     comune = _comune(istat)
     data = compute(db.session, kind, periodo, comune.id if comune else None)
     body = workbook(str(TITOLI[kind]), sottotitolo(kind, periodo, comune), tabelle(kind, data))
