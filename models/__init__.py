@@ -1,6 +1,5 @@
 """The domain model: every table of DOMAIN.md, split by aggregate."""
 
-from . import queries  # noqa: F401  (attaches the SQL budget figures to Budget)
 from .anagrafiche import (
     CategoriaSvantaggio,
     Comune,
@@ -16,7 +15,11 @@ from .errors import DomainError
 from .fatture import Fattura, Pagamento, RigaFattura
 from .percorsi import Addebito, Diario, Ore, Percorso, RigaVoucher, Voucher
 from .programmi import Budget, Programma, VariazioneBudget, VoceListino
+from .queries.budget import attach_budget_figures
 from .utenti import RUOLI, Ruolo, Utente, ruoli_utenti
+
+# Budget's SQL figures read vouchers, charges and invoices: mapped here, once all are defined.
+attach_budget_figures(Budget)
 
 __all__ = [
     "Addebito",

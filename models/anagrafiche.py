@@ -180,7 +180,7 @@ class Persona(Base):
         return f"{self.cognome} {self.nome}"
 
 
-#: The search box matches the start of the surname whatever its case (models/queries.py).
+#: The search box matches the start of the surname whatever its case (models/queries/ricerca.py).
 Index("ix_persona_cognome_lower", func.lower(Persona.cognome))
 
 

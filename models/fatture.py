@@ -29,6 +29,7 @@ from .base import (
     enum_column,
 )
 from .errors import DomainError
+from .money import line_amount
 from .programmi import Programma, VoceListino
 
 
@@ -147,14 +148,8 @@ class RigaFattura(Base):
 
     @property
     def importo(self) -> Decimal:
-        """Line taxable amount, rounded half-up to the cent (DOMAIN.md, "Prices")."""
-        from decimal import ROUND_HALF_UP
-
-        if self.quantita is None or self.prezzo_unitario is None:
-            return Decimal("0.00")
-        return (self.quantita * self.prezzo_unitario).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
+        """Line taxable amount, rounded half-up to the cent (models/money.py)."""
+        return line_amount(self.quantita, self.prezzo_unitario)
 
     def validate_model(self) -> None:
         if self.quantita is not None and self.quantita <= 0:

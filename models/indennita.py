@@ -22,12 +22,13 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from .anagrafiche import Comune, EnteOspitante, Persona, Postazione
 from .base import TipologiaPercorso, TipoOre
+from .money import cents
 from .percorsi import Ore, Percorso
 from .programmi import Programma
 
@@ -93,7 +94,7 @@ def compute_indennita(
         importo = mensile * ore_presenza / previste
     else:
         importo = ZERO
-    return Indennita(previste, ore_presenza, quota, importo.quantize(CENT, ROUND_HALF_UP))
+    return Indennita(previste, ore_presenza, quota, cents(importo))
 
 
 # -- the selection ----------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from .base import (
     enum_column,
 )
 from .errors import DomainError
+from .money import ZERO, line_amount
 from .programmi import Programma, VoceListino
 from .utenti import Utente
 
@@ -215,9 +216,9 @@ class Voucher(Base):
     )
     motivo_rifiuto: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
-    #: The gross total an approved voucher commits against the budget, stored by the flush
-    #: that approves it (models/queries.py) with the SQL formula of the budget figures, so
-    #: that a budget's committed figure reads one number per voucher.
+    #: The gross total an approved voucher commits against the budget, stored by the approval
+    #: (models/operations/voucher.py), so that a budget's committed figure reads one number
+    #: per voucher and later price-list edits leave it.
     importo_impegnato: Mapped[Euro | None]
 
     percorso: Mapped[Percorso] = relationship(back_populates="vouchers")
@@ -229,7 +230,7 @@ class Voucher(Base):
     @property
     def imponibile(self) -> Decimal:
         """Taxable total of the lines (DOMAIN.md, "Prices"); computed, not stored."""
-        return sum((r.importo for r in self.righe), Decimal("0.00"))
+        return sum((r.importo for r in self.righe), ZERO)
 
     def __str__(self) -> str:
         return gettext("Voucher #%(id)s", id=self.id)
@@ -258,9 +259,10 @@ class RigaVoucher(Base):
 
     @property
     def importo(self) -> Decimal:
-        if self.voce_listino is None or self.quantita is None:
-            return Decimal("0.00")
-        return (self.quantita * self.voce_listino.prezzo_unitario).quantize(Decimal("0.01"))
+        """Line taxable amount, rounded half-up to the cent (models/money.py)."""
+        if self.voce_listino is None:
+            return ZERO
+        return line_amount(self.quantita, self.voce_listino.prezzo_unitario)
 
     def validate_model(self) -> None:
         if self.quantita is not None and self.quantita <= 0:
@@ -371,7 +373,8 @@ class Addebito(Base):
 
     @property
     def importo(self) -> Decimal:
-        return (self.quantita * self.voce_listino.prezzo_unitario).quantize(Decimal("0.01"))
+        """Taxable amount, rounded half-up to the cent (models/money.py)."""
+        return line_amount(self.quantita, self.voce_listino.prezzo_unitario)
 
     def __str__(self) -> str:
         return f"{self.voce_listino.descrizione if self.voce_listino else ''} {self.data:%d/%m/%Y}"

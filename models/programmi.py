@@ -127,7 +127,7 @@ class VoceListino(Base):
 class Budget(Base):
     """What a Comune puts into a programme for a period. Changes are kept as VariazioneBudget.
 
-    Committed, consumed, invoiced and remaining amounts are derived (models/queries.py),
+    Committed, consumed, invoiced and remaining amounts are derived (models/queries/budget.py),
     never stored.
     """
 
@@ -164,7 +164,7 @@ class Budget(Base):
     def stanziato_con_variazioni(self) -> Decimal:
         """Allocated amount after changes, from the loaded rows (form validation).
 
-        The list reads the same figure in SQL (``Budget.stanziato``, models/queries.py).
+        The list reads the same figure in SQL (``Budget.stanziato``, models/queries/budget.py).
         """
         return (self.importo_iniziale or Decimal("0")) + sum(
             (x.importo or Decimal("0") for x in self.variazioni), Decimal("0")

@@ -1,9 +1,9 @@
-"""CLI commands: ``flask seed ...`` (reference and demo data) and ``flask users ...``."""
+"""CLI commands: ``flask seed ...`` (reference and demo data) and ``flask users ...`` (the
+groups app.py registers with every other command)."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 
 from models import db
@@ -83,9 +83,3 @@ def users_create(email, password, roles, comune_istat, nome, cognome) -> None:
         raise click.ClickException(exc.message) from None
     db.session.commit()
     click.echo(f"User {email} created.")
-
-
-def register_cli(app: Flask) -> None:
-    """Attach the command groups to the app."""
-    app.cli.add_command(seed_cli)
-    app.cli.add_command(users_cli)

@@ -18,6 +18,7 @@ from models.base import (
     TipoOre,
     TipoVoce,
 )
+from models.operations.prezzi import voucher_totals
 
 from . import demo_data as data
 
@@ -237,6 +238,9 @@ def _voucher(ctx: DemoContext, spec, p: Percorso) -> None:
         righe = [(TipoVoce.ATTIVAZIONE_TIROCINIO, _ORA), (TipoVoce.ORA_AFFIANCAMENTO, Decimal(60))]
     for tipo, quantita in righe:
         ctx.add(RigaVoucher(voucher=voucher, voce_listino=ctx.voci[tipo], quantita=quantita))
+    if stato is StatoVoucher.APPROVATO:
+        # What the approval commits, as models/operations/voucher.approve_voucher stores it.
+        voucher.importo_impegnato = voucher_totals(voucher)[2]
 
 
 _TESTI = {

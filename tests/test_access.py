@@ -193,3 +193,28 @@ def test_login_with_password_and_tracking(app, world, ctx):
         user = db.session.scalar(select(Utente).where(Utente.email == "operatore@example.org"))
         assert user.login_count == 1 and user.current_login_at is not None
         assert user.password.startswith("$argon2")
+
+
+#: The pages that are not a model's list, and the roles each opens to (README, roles).
+PAGES = {
+    "/admin/report/": {"operatore", "pal", "amministrazione", "admin"},
+    "/admin/fogli-ore/": {"operatore", "pal", "amministrazione"},
+    "/admin/scadenze/": {"operatore", "pal", "admin"},
+}
+
+
+def test_every_page_that_is_not_a_list_has_the_one_role_gate(app, client_for, anon, world):
+    """Report, timesheets and deadlines inherit RoleBaseView; the month grid asks its view's
+    gate. Anonymous visitors are sent to log in, other roles get 403."""
+    from views.base import RoleBaseView, RoleGate
+
+    pages = {v.endpoint: v for v in app.extensions["admin"][0]._views}
+    assert all(isinstance(pages[e], RoleBaseView) for e in ("report", "fogli_ore", "scadenze"))
+    assert isinstance(pages["ore"], RoleGate)
+    # pal and amministrazione read hours: the list opens to them, the grid that writes does not.
+    grid = f"/admin/ore/mese/?percorso={world.percorso}&mese=2025-03"
+    for url, readers in {**PAGES, grid: {"operatore", "admin"}}.items():
+        r = anon.get(url)
+        assert r.status_code == 302 and "/login" in r.headers["Location"], url
+        for role in ("operatore", "pal", "amministrazione", "servizio_sociale", "admin"):
+            assert client_for(role).get(url).status_code == (200 if role in readers else 403), (url, role)

@@ -312,6 +312,24 @@ def test_approval_stores_the_committed_amount_and_later_prices_leave_it(session)
     assert r.verifica_budget(session, r.Periodo(YEAR_2025[0], YEAR_2025[1]))[0]["impegnato"] == Decimal("22.60")
 
 
+def test_the_approval_stores_the_committed_amount_itself_no_flush_hook_does(session):
+    hooks = [f"{fn.__module__}.{fn.__name__}" for event in ("before_flush", "after_flush", "after_flush_postexec")
+             for fn in getattr(session().dispatch, event)]
+    assert hooks == ["models.audit._write_audit"]  # the audit log only: no read model writes rows
+    sc = scene(session)
+    p, v = proposed(session, sc)
+    voucher_ops.approve_voucher(session, v, sc.pal, DECISION)
+    assert v.importo_impegnato == voucher_totals(v)[2] == Decimal("500.20")
+    # Approved behind the operation's back (a bulk load): nothing stores an amount, and the
+    # committed figure still counts the voucher at its gross total.
+    _, other = proposed(session, sc, persona=f.make_persona(session, sc.comune))
+    other.stato, other.data_decisione, other.decisore = StatoVoucher.APPROVATO, DECISION, sc.pal
+    session.flush()
+    session.refresh(other)
+    assert other.importo_impegnato is None
+    assert sql_figure(session, sc.budget, "impegnato") == Decimal("1000.40")
+
+
 # --- Approval against the budget ----------------------------------------------------------
 
 

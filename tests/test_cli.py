@@ -64,3 +64,25 @@ def test_seed_scale_loads_the_scale_data_once(standalone_app):
     assert "Scale data loaded" in result.output
     again = app.test_cli_runner().invoke(args=["seed", "scale", "--factor", "0.005"])
     assert "already present" in again.output
+
+
+def test_every_command_is_registered_by_the_app_factory(app):
+    """One place registers the CLI (create_app): the seed, users and export groups."""
+    assert {"seed", "users", "export"} <= set(app.cli.commands)
+    assert set(app.cli.commands["export"].commands) == {
+        "fogli-ore", "indennita", "semestrale", "trimestrale", "budget", "esiti", "registro-fatture", "fatture"}
+
+
+def test_export_commands_use_models_and_builders_not_view_modules():
+    """The CLI reads the models and writes with the pure builders of views/exports; it never
+    goes through a console view (views/*.py) to compute anything."""
+    import ast
+    from pathlib import Path
+
+    exports = Path(__file__).resolve().parents[1] / "views" / "exports"
+    for source in sorted(exports.glob("cli*.py")):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                module = ("views.exports." if node.level == 1 else "") + (node.module or "")
+                assert node.level in (0, 1), (source.name, module)
+                assert not module.startswith("views.") or module.startswith("views.exports."), (source.name, module)

@@ -100,6 +100,19 @@ def test_cig_and_cup_go_in_the_contract_data(app, session, schema):
     assert _text(root, ".//DatiContratto/CodiceCUP") == "J11B25000000001"
 
 
+def test_the_totals_written_are_the_issued_invoices_stored_ones(app, session):
+    """The builder writes the snapshot taken at issue (DOMAIN.md: an issued invoice never
+    changes); it does not recompute it from the lines."""
+    fattura = _issued(session, comune=f.make_comune(session, cap="25065", split_payment=False))
+    assert (fattura.imponibile, fattura.iva) == (Decimal("987.50"), Decimal("217.25"))
+    fattura.imponibile, fattura.iva = Decimal("1000.00"), Decimal("220.00")  # a different snapshot
+
+    _, root = _xml(app, fattura)
+
+    assert _text(root, ".//DatiGeneraliDocumento/ImportoTotaleDocumento") == "1220.00"
+    assert _text(root, ".//DettaglioPagamento/ImportoPagamento") == "1220.00"
+
+
 def test_a_credit_note_is_td04_with_positive_amounts_and_refers_to_the_invoice(app, session, schema):
     original = _issued(session)
     nota = ops.credit_invoice(session, original, dt.date(2025, 4, 20))

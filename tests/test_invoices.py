@@ -226,6 +226,16 @@ def test_an_issued_invoice_cannot_be_edited_or_deleted(app, client_for, ctx):
         assert f_.cig is None and f_.stato == StatoFattura.EMESSA
 
 
+def test_an_issued_invoice_is_refused_by_the_operation_not_only_the_form(en):
+    draft = _draft(en)
+    ops.require_draft(draft)  # a draft may change
+
+    issued = ops.issue_invoice(en, draft, dt.date(2025, 4, 2))
+
+    with pytest.raises(DomainError, match="An issued invoice cannot be changed; issue a credit note."):
+        ops.require_draft(issued)
+
+
 def test_deleting_a_draft_frees_its_charges(app, client_for, ctx):
     with ctx():
         fid = _draft(db.session).id
@@ -274,6 +284,17 @@ def test_payments_reaching_the_amount_due_make_the_invoice_paid(en):
 
     assert f_.stato == StatoFattura.PAGATA
     assert en.scalars(select(Pagamento.importo).order_by(Pagamento.id)).all() == [Decimal("400.00"), Decimal("10.00")]
+
+
+def test_a_recorded_payment_cannot_move_to_another_invoice(en):
+    first = _issued(en)
+    second = _issued(en)
+    payment = ops.record_payment(en, first, dt.date(2025, 5, 2), Decimal("100.00"))
+
+    payment.fattura = second
+    with pytest.raises(DomainError, match="A payment cannot be moved to another invoice."):
+        ops.apply_payment(en, payment)
+    assert first.stato == second.stato == StatoFattura.EMESSA
 
 
 # -- the console: roles, confirmation, per-path detail ------------------------------------------

@@ -31,8 +31,8 @@ from models.base import (
     TipoOre,
     TipoVoce,
 )
+from models.reports import compute
 from views.exports.report import tabelle, workbook
-from views.report import compute
 
 from . import factories as f
 

@@ -203,6 +203,41 @@ def test_a_decision_cannot_be_dated_in_the_future(session, sc):
     assert v.stato == StatoVoucher.PROPOSTO
 
 
+def test_only_a_pal_manager_decides_on_a_voucher(session, sc):
+    p, v = proposed(session, sc)
+    operatore = f.make_user(session, "decider@example.org", ["operatore", "amministrazione"])
+    with pytest.raises(DomainError) as refused:
+        voucher_ops.approve_voucher(session, v, operatore, DECISION)
+    assert refused.value.message == (
+        "The step «Approve the voucher» is for PAL manager: decider@example.org cannot take it.")
+    with pytest.raises(DomainError, match="«Reject the voucher» is for PAL manager"):
+        voucher_ops.reject_voucher(session, v, operatore, DECISION, "No")
+    with pytest.raises(DomainError, match="is for PAL manager: - cannot take it"):
+        voucher_ops.approve_voucher(session, v, None, DECISION)
+    assert (v.stato, v.decisore, v.importo_impegnato, p.stato) == (
+        StatoVoucher.PROPOSTO, None, None, S.VOUCHER_PROPOSTO)
+
+
+def test_the_operations_check_the_acting_users_role(session, sc):
+    """The console passes its user to every step; a role that does not take it is refused
+    by the operation itself, before anything changes."""
+    p = referred(session, sc, segnalazione_di_gruppo=True)
+    operatore = f.make_user(session, "case.worker@example.org", ["operatore"])
+    with pytest.raises(DomainError, match="«Take in charge» is for Case worker"):
+        ops.take_in_charge(session, p, INTAKE, sc.pal)
+    with pytest.raises(DomainError, match="«Withdrawal» is for Case worker"):
+        ops.withdraw(session, p, INTAKE, "Gone", by=sc.pal)
+    ops.grant_intake_extension(session, p, 10, "Twenty people", by=sc.pal)  # a PAL manager may
+    ops.take_in_charge(session, p, INTAKE, operatore)
+    with pytest.raises(DomainError, match="«Record the first interview» is for Case worker"):
+        ops.record_first_interview(session, p, INTERVIEW, by=sc.pal)
+    ops.record_first_interview(session, p, INTERVIEW, by=operatore)
+    v = new_voucher(session, p)
+    with pytest.raises(DomainError, match="«Propose a voucher» is for Administrator / Case worker"):
+        voucher_ops.propose_voucher(session, v, by=sc.pal)
+    assert (p.stato, p.operatore, p.proroga_giorni) == (S.IN_VALUTAZIONE, operatore, 10)
+
+
 # --- Deadlines ----------------------------------------------------------------------------
 
 

@@ -73,6 +73,18 @@ def test_case_page_shows_only_the_steps_the_role_may_take(client_for, world):
     assert client_for("amministrazione").get(url).status_code == 200
 
 
+def test_case_page_asks_the_step_rule_for_extension_and_voucher_proposal(client_for, world, ctx):
+    url = f"/admin/percorso/case/{world.percorso}/"
+    assert 'id="step-extension"' not in client_for("operatore").get(url).get_data(as_text=True)
+    _path_in(ctx, world, S.SEGNALATO, segnalazione_di_gruppo=True)
+    assert 'id="step-extension"' in client_for("pal").get(url).get_data(as_text=True)
+    _path_in(ctx, world, S.IN_VALUTAZIONE)
+    proposal = "/admin/voucher/new/"
+    assert proposal in client_for("operatore").get(url).get_data(as_text=True)
+    for role in ("pal", "servizio_sociale"):  # they cannot propose: no link to a 403
+        assert proposal not in client_for(role).get(url).get_data(as_text=True)
+
+
 def test_steps_are_refused_to_roles_without_the_right(client_for, world, ctx):
     url = f"/admin/percorso/case/{world.percorso}/take_in_charge/"
     assert client_for("pal").post(url, data={"data": "2025-03-04"}).status_code == 403

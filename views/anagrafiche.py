@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from models import DatiSensibili, EnteOspitante, Persona, Postazione, db
 from models import validation as v
 from models.errors import DomainError
+from models.operations.anagrafiche import require_unique_fiscal_code
 
-from .base import RoleModelView, check, people_search
+from .base import RoleModelView
+from .converters import check
+from .scoping import people_search
 
 #: Registry records: the agency edits, the PAL manager reads.
 STAFF_EDIT = {"operatore": "rce", "pal": "r", "amministrazione": "r", "admin": "rced"}
@@ -93,25 +95,8 @@ class PersonaView(RoleModelView):
     }
 
     def check_model(self, model, is_created):
-        """A codice fiscale identifies one person: name the record that already has it."""
-        if not model.codice_fiscale:
-            return
-        other = db.session.scalars(
-            select(Persona).where(
-                Persona.codice_fiscale == v.clean_codice_fiscale(model.codice_fiscale),
-                Persona.id != (model.id or 0),
-            )
-        ).first()
-        if other is not None:
-            raise DomainError(
-                gettext(
-                    "A person with codice fiscale %(cf)s already exists: %(name)s (record %(id)s).",
-                    cf=other.codice_fiscale,
-                    name=str(other),
-                    id=other.id,
-                ),
-                "codice_fiscale",
-            )
+        """A codice fiscale identifies one person (models/operations/anagrafiche.py)."""
+        require_unique_fiscal_code(db.session, model)
 
 
 class DatiSensibiliView(RoleModelView):
@@ -233,24 +218,8 @@ class EnteOspitanteView(RoleModelView):
     form_ajax_refs = {"comune": {"fields": ("nome", "codice_istat"), "order_by": "nome"}}
 
     def check_model(self, model, is_created):
-        if not model.codice_fiscale:
-            return
-        other = db.session.scalars(
-            select(EnteOspitante).where(
-                EnteOspitante.codice_fiscale == model.codice_fiscale,
-                EnteOspitante.id != (model.id or 0),
-            )
-        ).first()
-        if other is not None:
-            raise DomainError(
-                gettext(
-                    "A host with fiscal code %(cf)s already exists: %(name)s (record %(id)s).",
-                    cf=other.codice_fiscale,
-                    name=str(other),
-                    id=other.id,
-                ),
-                "codice_fiscale",
-            )
+        """A fiscal code identifies one host (models/operations/anagrafiche.py)."""
+        require_unique_fiscal_code(db.session, model)
 
 
 class PostazioneView(RoleModelView):

@@ -1,215 +1,70 @@
-"""The one base view: role gate, Comune scoping, Italian formats, domain errors -> flash."""
+"""The one base view: the role gate, row scoping through every URL, domain errors -> flash.
+
+Values are shown as views/formatting.py says, forms and filters built as views/converters.py
+says, rows scoped as views/scoping.py says.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 from flask import abort, flash, has_request_context, redirect, request, url_for
-from flask_admin import AdminIndexView, expose
+from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (keeps admin domain loaded)
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
-from flask_admin.contrib.sqla.filters import FilterConverter, FilterInList
-from flask_admin.contrib.sqla.form import AdminModelConverter
-from flask_admin.form import Select2Field
-from flask_admin.model import filters as admin_filters
-from flask_admin.model import typefmt
-from flask_admin.model.form import converts
-from flask_babel import (
-    format_date,
-    format_datetime,
-    format_decimal,
-    gettext,
-    lazy_gettext,
-)
+from flask_babel import format_decimal, gettext
 from flask_login import current_user
-from sqlalchemy import false, func, literal
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Query, contains_eager
 from wtforms import ValidationError
 
 from models import db
-from models.base import LabelledEnum, euro
 from models.errors import DomainError, integrity_message
-from models.queries import among, paths_of_people, people_found
-from models.scoping import comune_filter
 
-#: Lookups never return more than this many rows, whatever ``limit`` the client asks.
-AJAX_LIMIT = 20
-
-
-def user_roles() -> set[str]:
-    if not has_request_context() or not current_user or not current_user.is_authenticated:
-        return set()
-    return current_user.role_names
+from .converters import ItFilterConverter, ItModelConverter
+from .formatting import IT_DETAIL_TYPES, IT_EXPORT_TYPES, IT_TYPES, money
+from .scoping import CappedCountQuery, ScopedAjaxLoader, scope_query, scoped_comune_id, user_roles
 
 
-def scoped_comune_id() -> int | None:
-    """The Comune a social worker is confined to; None for agency staff."""
-    if "servizio_sociale" in user_roles():
-        return current_user.comune_id or -1
-    return None
+class RoleGate:
+    """The one access gate of every console page: closed by default, opened per role.
 
-
-class CappedCountQuery(Query):
-    """``SELECT count(*) FROM (SELECT 1 ... LIMIT cap)``: stops counting at ``cap`` rows."""
-
-    cap: int | None = None
-
-    def scalar(self):
-        inner = self.with_entities(literal(1)).limit(self.cap).subquery()
-        return self.session.query(func.count()).select_from(inner).scalar()
-
-
-def scope_query(query, model):
-    """Restrict a query on ``model`` to the current user's Comune, where one applies."""
-    cid = scoped_comune_id()
-    if cid is None:
-        return query
-    cond = comune_filter(model, cid)
-    return query.filter(cond if cond is not None else false())
-
-
-def _fmt_date(view, value, name):
-    return format_date(value, "dd/MM/yyyy")
-
-
-def _fmt_datetime(view, value, name):
-    return format_datetime(value, "dd/MM/yyyy HH:mm")
-
-
-def _fmt_decimal(view, value, name):
-    return format_decimal(value, format="#,##0.00")
-
-
-def _fmt_enum(view, value, name):
-    return value.label if isinstance(value, LabelledEnum) else value.name
-
-
-def _fmt_bool(view, value, name):
-    return gettext("yes") if value else gettext("no")
-
-
-def _it_formatters(base: dict) -> dict:
-    """Italian formats first: Flask-Admin uses the first type that matches (Enum before ours)."""
-    fmts = {
-        LabelledEnum: _fmt_enum,
-        dt.datetime: _fmt_datetime,
-        dt.date: _fmt_date,
-        Decimal: _fmt_decimal,
-    }
-    fmts.update((k, v) for k, v in base.items() if k not in fmts)
-    return fmts
-
-
-IT_TYPES = _it_formatters(typefmt.BASE_FORMATTERS)
-IT_DETAIL_TYPES = {**_it_formatters(typefmt.DETAIL_FORMATTERS), bool: _fmt_bool}
-IT_EXPORT_TYPES = {**_it_formatters(typefmt.EXPORT_FORMATTERS), bool: _fmt_bool}
-
-
-def money(view, context, model, name):
-    return euro(getattr(model, name))
-
-
-def enum_choices(enum_cls):
-    """(name, translated label) pairs; labels stay lazy so each request translates them."""
-    return [(m.name, lazy_gettext(m.value)) for m in enum_cls]
-
-
-class ItModelConverter(AdminModelConverter):
-    """Enum fields show translated labels and hand the model real enum members."""
-
-    @converts("sqlalchemy.sql.sqltypes.Enum")
-    def convert_enum(self, column, field_args, **extra):
-        enum_cls = column.type.enum_class
-        self._nullable_common(column, field_args)
-        if column.nullable:
-            field_args["allow_blank"] = True
-
-        def coerce(value):
-            if value is None or isinstance(value, enum_cls):
-                return value
-            if value in ("", "__None"):
-                return None
-            try:
-                return enum_cls[value]
-            except KeyError:
-                raise ValueError(value) from None  # WTForms: "Not a valid choice"
-
-        field_args["choices"] = enum_choices(enum_cls)
-        field_args["coerce"] = coerce
-        return Select2Field(**field_args)
-
-
-class KnownEnumValue:
-    """An enum filter accepts only member names: a hand-edited or stale URL value is refused
-    with Flask-Admin's "invalid filter value" message instead of a server error."""
-
-    def validate(self, value) -> bool:
-        enum_cls = getattr(getattr(self.column, "type", None), "enum_class", None)
-        if enum_cls is None:
-            return super().validate(value)
-        values = value.split(",") if isinstance(self, FilterInList) else [value]
-        return all(v.strip() in enum_cls.__members__ for v in values)
-
-
-class ItFilterConverter(FilterConverter):
-    """Enum filters offer translated labels and check their values."""
-
-    enum = tuple(type(f.__name__, (KnownEnumValue, f), {}) for f in FilterConverter.enum)
-
-    @admin_filters.convert("enum")
-    def conv_enum(self, column, name, options=None, **kwargs):
-        options = options or enum_choices(column.type.enum_class)
-        return [f(column, name, options, **kwargs) for f in self.enum]
-
-
-class ScopedAjaxLoader(QueryAjaxModelLoader):
-    """An ajax picker that applies the Comune scope and caps its page size."""
-
-    def __init__(self, name, session, model, **options):
-        #: Relationships to join so that ``fields`` may name columns of related models.
-        self.joins = options.pop("join", ())
-        super().__init__(name, session, model, **options)
-
-    def get_query(self):
-        query = super().get_query()
-        for rel in self.joins:
-            query = query.join(rel).options(contains_eager(rel))
-        return scope_query(query, self.model)
-
-    def get_one(self, pk):
-        pk_col = getattr(self.model, self.pk)
-        try:
-            value = pk_col.type.python_type(pk)
-        except (TypeError, ValueError):
-            return None
-        return self.get_query().filter(pk_col == value).one_or_none()
-
-    def get_list(self, term, offset=0, limit=AJAX_LIMIT):
-        return super().get_list(term, offset, min(int(limit or AJAX_LIMIT), AJAX_LIMIT))
-
-
-def people_search(column, search: str):
-    """``column`` (a persona id) among the people the search box finds (models/queries.py)."""
-    people = people_found(search)
-    return None if people is None else among(column, people)
-
-
-def paths_search(column, search: str):
-    """``column`` (a percorso id) among the paths of the people the search box finds."""
-    paths = paths_of_people(search)
-    return None if paths is None else among(column, paths)
-
-
-class RoleModelView(ModelView):
-    """Base of every model view: closed by default, opened per role by ``permissions``.
-
-    ``permissions`` maps a role code to letters: r(ead), c(reate), e(dit), d(elete).
+    ``permissions`` maps a role code to letters: r(ead), c(reate), e(dit), d(elete). A page
+    is open to the roles with "r" (hidden from the menu otherwise); an anonymous visitor is
+    sent to the login page, a logged-in user without the right gets 403.
     """
 
     permissions: dict[str, str] = {}
+
+    @classmethod
+    def grants(cls, letters: str = "r") -> bool:
+        """The current user's roles grant every one of ``letters`` here."""
+        have = "".join(cls.permissions.get(r, "") for r in user_roles())
+        return all(letter in have for letter in letters)
+
+    def require(self, letters: str) -> None:
+        """403 unless the current user's roles grant ``letters`` (a page inside a view that
+        needs more than reading, e.g. the month grid writes hours)."""
+        if not self.grants(letters):
+            abort(403)
+
+    def is_accessible(self):
+        return self.grants("r")
+
+    def is_visible(self):
+        return self.is_accessible()
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("security.login", next=request.url))
+        abort(403)
+
+
+class RoleBaseView(RoleGate, BaseView):
+    """Base of every page that is not a model's list (report, timesheets, deadlines)."""
+
+
+class RoleModelView(RoleGate, ModelView):
+    """Base of every model view: the role gate on lists, details, forms, exports, actions."""
+
     #: Loader options that make the list's columns load in the page's own query.
     list_loads: tuple = ()
     money_columns: tuple[str, ...] = ()
@@ -250,41 +105,27 @@ class RoleModelView(ModelView):
         """Eager loads come from ``list_loads`` only (no joinedload of collections)."""
         return []
 
-    # -- role gate -------------------------------------------------------
-    def _letters(self) -> str:
-        return "".join(self.permissions.get(r, "") for r in user_roles())
-
-    def is_accessible(self):
-        return "r" in self._letters()
-
-    def is_visible(self):
-        return self.is_accessible()
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("security.login", next=request.url))
-        abort(403)
-
+    # -- what the role gate opens ------------------------------------------
     @property
     def can_create(self):
-        return "c" in self._letters()
+        return self.grants("c")
 
     @property
     def can_edit(self):
-        return "e" in self._letters()
+        return self.grants("e")
 
     @property
     def can_delete(self):
-        return "d" in self._letters()
+        return self.grants("d")
 
     @property
     def can_export(self):
-        return "r" in self._letters()
+        return self.grants("r")
 
     @property
     def can_view_details(self):
         # Read at construction too, outside any request (flask-admin #1263).
-        return True if not has_request_context() else "r" in self._letters()
+        return True if not has_request_context() else self.grants("r")
 
     # -- row scoping: list, count, details, edit, delete, export ---------
     def get_query(self):
@@ -411,17 +252,3 @@ class SecureIndexView(AdminIndexView):
     @expose("/")
     def index(self):
         return self.render("admin/index.html", roles=sorted(user_roles()))
-
-
-def check(clean):
-    """A WTForms validator from a models.validation ``clean_*`` function."""
-
-    def _validator(form, field):
-        if field.data in (None, ""):
-            return
-        try:
-            clean(field.data)
-        except DomainError as exc:
-            raise ValidationError(exc.message) from None
-
-    return _validator

@@ -13,7 +13,7 @@ from flask_admin.model.form import InlineFormAdmin
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from models import Addebito, Fattura, Pagamento, Percorso, RigaFattura, clock, db
@@ -21,8 +21,9 @@ from models.base import StatoFattura
 from models.errors import DomainError
 from models.operations import fatture as ops
 
-from .base import RoleModelView, user_roles
+from .base import RoleModelView
 from .exports import fatturapa
+from .scoping import user_roles
 
 LABELS = {
     "numero": _l("Number"),
@@ -146,8 +147,8 @@ class FatturaView(RoleModelView):
 
     def check_model(self, model, is_created):
         """An issued invoice is never edited: a credit note corrects it."""
-        if not is_created and not model.modificabile:
-            raise DomainError(gettext("An issued invoice cannot be changed; issue a credit note."))
+        if not is_created:
+            ops.require_draft(model)
 
     def on_model_delete(self, model):
         # A deleted draft gives its charges back, so that they can be invoiced again.
@@ -334,8 +335,6 @@ class PagamentoView(RoleModelView):
     column_labels = {**LABELS, "fattura.comune": _l("Comune")}
 
     def check_model(self, model, is_created):
-        """Payments only against issued invoices, never beyond the amount due; settles PAGATA."""
-        # A payment stays on its invoice: moving it would leave the first invoice's state stale.
-        if not is_created and inspect(model).attrs.fattura.history.has_changes():
-            raise DomainError(gettext("A payment cannot be moved to another invoice."), "fattura")
+        """Payments only against issued invoices, never beyond the amount due, never moved to
+        another invoice; settles PAGATA (models/operations/fatture.py)."""
         ops.apply_payment(db.session, model)

@@ -6,31 +6,25 @@ import datetime as dt
 import io
 import tempfile
 
-from flask import abort, flash, redirect, request, send_file, url_for
-from flask_admin import BaseView, expose
+from flask import flash, redirect, request, send_file, url_for
+from flask_admin import expose
 from flask_admin.actions import action
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import select
 
 from models import Comune, EnteOspitante, Percorso, clock, db
 from models.indennita import count_paths, fogli_ore, riepilogo_indennita, selection
 
-from .base import scope_query, user_roles
+from .base import RoleBaseView
 from .exports.fogli_ore import build_fogli_ore, build_riepilogo
 from .exports.xlsx import MIMETYPE
+from .scoping import scope_query
 
-#: Who prints timesheets and pays indemnities: the agency, the PAL manager, the accountants.
-READERS = {"operatore", "pal", "amministrazione"}
 #: Above this many people the workbook streams to a temporary file in constant memory; up to
 #: it, it is built in memory: about 3 times faster (no temporary file per sheet), and a
 #: thousand people take about 40 MB (README, "Benchmarks").
 STREAM_ABOVE = 2000
-
-
-def may_export() -> bool:
-    return bool(READERS & user_roles())
 
 
 def parse_month(text: str | None) -> tuple[int, int] | None:
@@ -79,19 +73,11 @@ def _bytes_io(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
 
 
-class FogliOreView(BaseView):
+class FogliOreView(RoleBaseView):
     """The page: a month, a Comune, a host, and two downloads."""
 
-    def is_accessible(self):
-        return may_export()
-
-    def is_visible(self):
-        return self.is_accessible()
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("security.login", next=request.url))
-        abort(403)
+    #: Who prints timesheets and pays indemnities: the agency, the PAL manager, the accountants.
+    permissions = {"operatore": "r", "pal": "r", "amministrazione": "r"}
 
     def _chosen(self) -> dict:
         ids = [int(x) for x in request.args.getlist("ids") if x.isdigit()]
@@ -154,5 +140,5 @@ class FogliOreActionMixin:
 
     def is_action_allowed(self, name):
         if name == "fogli_ore":
-            return may_export()
+            return FogliOreView.grants("r")  # who may open the timesheets page
         return super().is_action_allowed(name)

@@ -16,7 +16,7 @@ from models.base import TipoOre
 from models.errors import DomainError
 from models.operations import ore as ore_ops
 
-from .base import scope_query
+from .scoping import scope_query
 
 
 def _month(text: str | None) -> tuple[int, int]:
@@ -34,8 +34,7 @@ class MonthGridMixin:
 
     @expose("/mese/", methods=("GET", "POST"))
     def month_view(self):
-        if not (self.can_create and self.can_edit):
-            abort(403)
+        self.require("ce")  # the view's role gate: the grid creates and edits hours
         pid = request.values.get("percorso", type=int)
         p = scope_query(db.session.query(Percorso), Percorso).filter(Percorso.id == pid).one_or_none()
         if p is None:

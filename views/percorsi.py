@@ -21,14 +21,14 @@ from models import (
     Voucher,
     db,
 )
-from models.base import StatoVoucher
 from models.errors import DomainError
 from models.operations import ore as ore_ops
 from models.operations import voucher as voucher_ops
 
-from .base import RoleModelView, paths_search, people_search, scoped_comune_id
+from .base import RoleModelView
 from .fogli_ore import FogliOreActionMixin
 from .ore_mese import MonthGridMixin
+from .scoping import paths_search, people_search, scoped_comune_id
 from .workflow import WorkflowMixin
 
 #: Picker of paths by the person's surname or codice fiscale.
@@ -217,10 +217,9 @@ class VoucherView(RoleModelView):
     column_labels = PERCORSO_LABELS
 
     def check_model(self, model, is_created):
-        """Saving a voucher proposes it: models/operations/voucher.py checks the rules."""
-        if not is_created and model.stato != StatoVoucher.PROPOSTO:
-            raise DomainError(gettext("A voucher that has been decided cannot be changed."))
-        voucher_ops.propose_voucher(db.session, model)
+        """Saving a voucher proposes it: models/operations/voucher.py checks the rules (a
+        decided voucher never changes) and the user's role."""
+        voucher_ops.propose_voucher(db.session, model, by=current_user._get_current_object())
 
     delete_operation = voucher_ops.delete_proposed_voucher
 

@@ -145,7 +145,7 @@ class BudgetView(RoleModelView):
     column_labels = LABELS
 
     def get_list(self, *args, **kwargs):
-        # The figures of the page's budgets only, in one more statement (models/queries.py).
+        # The figures of the page's budgets only, in one more statement (models/queries/budget.py).
         count, rows = super().get_list(*args, **kwargs)
         if isinstance(rows, list):
             load_budget_figures(db.session, rows)

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, redirect, request, url_for
-from flask_admin import BaseView, expose
-from flask_babel import format_date, format_decimal, format_percent, gettext
+from flask import Response, abort, request
+from flask_admin import expose
+from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import select
 
 from models import Comune, clock, db
 from models import reports as r
 from models.base import euro
+from models.reports import compute
 
-from .exports.report import TITOLI, tabelle, workbook
+from .base import RoleBaseView
+from .exports.report import TITOLI, sottotitolo, tabelle, workbook
 from .exports.xlsx import MIMETYPE
-
-#: Who reads reports (issue 4, item 3); a Comune's social worker does not.
-READERS = {"pal", "amministrazione", "admin", "operatore"}
 
 #: Period shortcuts of the form: code -> (label, Periodo factory for a year).
 SCORCIATOIE = {
@@ -27,32 +25,6 @@ SCORCIATOIE = {
     "S2": (_l("2nd half-year"), lambda y: r.Periodo.semestre(y, 2)),
     **{f"T{n}": (_l("quarter %(n)s", n=n), lambda y, n=n: r.Periodo.trimestre(y, n)) for n in (1, 2, 3, 4)},
 }
-
-
-def compute(session, kind: str, periodo: r.Periodo, comune_id: int | None = None):
-    """The rows of report ``kind`` (models/reports.py); the invoice register takes the year of
-    the period's end."""
-    if kind == "semestrale":
-        return r.semestrale(session, periodo, comune_id)
-    if kind == "trimestrale":
-        return r.trimestrale(session, periodo, comune_id)
-    if kind == "budget":
-        return r.verifica_budget(session, periodo, comune_id)
-    if kind == "esiti":
-        return r.indicatori_esito(session, periodo, comune_id)
-    if kind == "registro-fatture":
-        return r.registro_fatture(session, periodo.al.year, comune_id)
-    raise KeyError(kind)
-
-
-def sottotitolo(kind: str, periodo: r.Periodo, comune: Comune | None) -> str:
-    """The line under the title: period (or year) and Comune."""
-    if kind == "registro-fatture":
-        text = gettext("Year %(year)s", year=periodo.al.year)
-    else:
-        text = gettext("From %(start)s to %(end)s", start=periodo.dal.strftime("%d/%m/%Y"),
-                       end=periodo.al.strftime("%d/%m/%Y"))
-    return f"{text} · {comune.nome if comune else gettext('all Comuni')}"
 
 
 def _date(name: str) -> dt.date | None:
@@ -92,19 +64,11 @@ def cell(value, fmt: str) -> str:
     return str(value)
 
 
-class ReportView(BaseView):
+class ReportView(RoleBaseView):
     """/admin/report/: pick a report, a period and optionally a Comune; see it or download it."""
 
-    def is_accessible(self):
-        return bool(current_user.is_authenticated and READERS & current_user.role_names)
-
-    def is_visible(self):
-        return self.is_accessible()
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("security.login", next=request.url))
-        abort(403)
+    #: Who reads reports (issue 4, item 3); a Comune's social worker does not.
+    permissions = {"operatore": "r", "pal": "r", "amministrazione": "r", "admin": "r"}
 
     def _request(self):
         kind = request.args.get("report", "semestrale")

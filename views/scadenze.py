@@ -2,38 +2,26 @@
 
 from __future__ import annotations
 
-from flask import abort, request, url_for
-from flask_admin import BaseView, expose
-from flask_login import current_user
+from flask import request, url_for
+from flask_admin import expose
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from models import Comune, Utente, clock, db
 from models.queries import deadlines_page
 
-from .base import scoped_comune_id, user_roles
+from .base import RoleBaseView
+from .scoping import scoped_comune_id
 
 #: Deadlines per page, most urgent first.
 PER_PAGE = 50
-#: Who watches deadlines: the agency and the PAL manager (DOMAIN.md).
-READERS = {"operatore", "pal", "admin"}
 
 
-class ScadenzeView(BaseView):
+class ScadenzeView(RoleBaseView):
     """One page: what is late and what falls due in the next days."""
 
-    def is_accessible(self):
-        return bool(READERS & user_roles())
-
-    def is_visible(self):
-        return self.is_accessible()
-
-    def inaccessible_callback(self, name, **kwargs):
-        from flask import redirect, url_for
-
-        if not current_user.is_authenticated:
-            return redirect(url_for("security.login", next=request.url))
-        abort(403)
+    #: Who watches deadlines: the agency and the PAL manager (DOMAIN.md).
+    permissions = {"operatore": "r", "pal": "r", "admin": "r"}
 
     @expose("/")
     def index(self):

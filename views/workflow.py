@@ -1,4 +1,7 @@
-"""The case page and the workflow steps of a path: thin handlers over models/operations."""
+"""The case page and the workflow steps of a path: thin handlers over models/operations.
+
+Which steps a user may take is models/operations/workflow.py: the page shows those, the
+handlers and bulk actions refuse the others (403), and the operations check again."""
 
 from __future__ import annotations
 
@@ -27,39 +30,18 @@ from models import (
     clock,
     db,
 )
-from models.base import StatoPercorso, StatoVoucher, TipoContratto, TipoOre
+from models.base import StatoVoucher, TipoContratto, TipoOre
 from models.errors import DomainError
 from models.operations import ore as ore_ops
 from models.operations import percorsi as ops
 from models.operations import voucher as voucher_ops
 from models.operations.prezzi import voucher_totals
+from models.operations.workflow import STEPS, available_steps, may_take
 from models.queries import matching_positions
 
-from .base import user_roles
 
-S = StatoPercorso
-
-#: step -> (roles allowed, states it applies to). DOMAIN.md "Who works with it".
-STEPS = {
-    "take_in_charge": ({"operatore"}, (S.SEGNALATO,)),
-    "extension": ({"operatore", "pal"}, (S.SEGNALATO,)),
-    "interview": ({"operatore"}, (S.PRESO_IN_CARICO,)),
-    "approve": ({"pal"}, (S.VOUCHER_PROPOSTO,)),
-    "reject": ({"pal"}, (S.VOUCHER_PROPOSTO,)),
-    "activate": ({"operatore"}, (S.VOUCHER_APPROVATO,)),
-    "hire": ({"operatore"}, (S.ATTIVO, S.VOUCHER_APPROVATO)),
-    "conclude": ({"operatore"}, (S.ATTIVO,)),
-    "interrupt": ({"operatore"}, (S.ATTIVO,)),
-    "withdraw": ({"operatore"}, tuple(s for s in S if s not in ops.FINAL)),
-}
-
-
-def may(step: str, p: Percorso | None = None) -> bool:
-    """The current user's roles allow ``step`` (and the path is in a state it applies to)."""
-    roles, states = STEPS[step]
-    if not roles & user_roles():
-        return False
-    return p is None or p.stato in states
+def _user():
+    return current_user._get_current_object()
 
 
 def _date(name: str) -> dt.date:
@@ -78,34 +60,34 @@ def _pending_voucher(p: Percorso) -> Voucher:
 
 
 def _run_step(step: str, p: Percorso) -> str:
-    """Call the operation of ``step`` with the posted values; return the success message."""
-    f, session = request.form, db.session
+    """Call the operation of ``step`` with the posted values and the acting user (the
+    operation checks the user's role itself); return the success message."""
+    f, session, user = request.form, db.session, _user()
     if step == "take_in_charge":
-        ops.take_in_charge(session, p, _date("data"), current_user._get_current_object())
+        ops.take_in_charge(session, p, _date("data"), user)
         return gettext("Path taken in charge.")
     if step == "extension":
         try:
             days = int(f.get("giorni", ""))
         except ValueError:
             raise DomainError(gettext("Please enter the number of days.")) from None
-        ops.grant_intake_extension(session, p, days, f.get("motivo", ""))
+        ops.grant_intake_extension(session, p, days, f.get("motivo", ""), by=user)
         return gettext("Intake extension granted.")
     if step == "interview":
-        ops.record_first_interview(session, p, _date("data"))
+        ops.record_first_interview(session, p, _date("data"), by=user)
         return gettext("First interview recorded: the path is under evaluation.")
     if step == "approve":
-        voucher_ops.approve_voucher(session, _pending_voucher(p), current_user._get_current_object(), _date("data"))
+        voucher_ops.approve_voucher(session, _pending_voucher(p), user, _date("data"))
         return gettext("Voucher approved.")
     if step == "reject":
-        voucher_ops.reject_voucher(session, _pending_voucher(p), current_user._get_current_object(),
-                                   _date("data"), f.get("motivo", ""))
+        voucher_ops.reject_voucher(session, _pending_voucher(p), user, _date("data"), f.get("motivo", ""))
         return gettext("Voucher rejected: the path is back under evaluation.")
     if step == "activate":
         post = session.get(Postazione, f.get("postazione", type=int) or 0)
         if post is None:
             raise DomainError(gettext("Please choose a position."))
         end = f.get("data_fine_prevista") or None
-        ops.activate(session, p, post, _date("data"), dt.date.fromisoformat(end) if end else None)
+        ops.activate(session, p, post, _date("data"), dt.date.fromisoformat(end) if end else None, by=user)
         return gettext("Path activated at %(post)s.", post=str(post))
     if step == "hire":
         employer = session.get(EnteOspitante, f.get("datore_lavoro", type=int) or 0)
@@ -115,11 +97,15 @@ def _run_step(step: str, p: Percorso) -> str:
             contract = TipoContratto[f.get("tipo_contratto", "")]
         except KeyError:
             raise DomainError(gettext("Please choose the contract type.")) from None
-        ops.hire(session, p, _date("data"), employer, contract)
+        ops.hire(session, p, _date("data"), employer, contract, by=user)
         return gettext("Hiring recorded: the path is concluded.")
     closing = {"conclude": ops.conclude_without_hiring, "interrupt": ops.interrupt, "withdraw": ops.withdraw}
-    closing[step](session, p, _date("data"), f.get("motivo", ""))
+    closing[step](session, p, _date("data"), f.get("motivo", ""), by=user)
     return gettext("Path closed.")
+
+
+#: The steps posted from the case page (a voucher is proposed through the Voucher form).
+CASE_STEPS = tuple(step for step in STEPS if step != "propose")
 
 
 class WorkflowMixin:
@@ -153,8 +139,9 @@ class WorkflowMixin:
             .options(joinedload(Addebito.voce_listino))
         ).all()
         diary = sorted(p.diario, key=lambda d: (d.data, d.id), reverse=True)
+        available = available_steps(p, _user())
         matches = []
-        if may("activate", p):
+        if "activate" in available:
             matches = matching_positions(session, p, clock.today())
         tutoring = ore_ops.approved_tutoring_hours(p)
         return self.render(
@@ -170,7 +157,7 @@ class WorkflowMixin:
             charges=charges,
             diary=diary,
             matches=matches,
-            steps={step: may(step, p) for step in STEPS},
+            steps={step: step in available for step in STEPS},
             contracts=list(TipoContratto),
             today=clock.today().isoformat(),
             TipoOre=TipoOre,
@@ -178,10 +165,10 @@ class WorkflowMixin:
 
     @expose("/case/<int:id>/<step>/", methods=("POST",))
     def case_step(self, id, step):
-        if step not in STEPS:
+        if step not in CASE_STEPS:
             abort(404)
         p = self.get_case(id)
-        if not may(step):
+        if not may_take(step, None, _user()):
             abort(403)
         try:
             message = _run_step(step, p)
@@ -193,7 +180,7 @@ class WorkflowMixin:
         return redirect(url_for(".case_view", id=id))
 
     def _bulk(self, ids, step, operation, done_message):
-        if not may(step):
+        if not may_take(step, None, _user()):
             abort(403)
         done, refused = 0, 0
         for p in get_query_for_ids(self.get_query(), self.model, [int(i) for i in ids if str(i).isdigit()]).all():
@@ -210,26 +197,26 @@ class WorkflowMixin:
     @action("take_in_charge", _l("Take in charge (today)"),
             _l("Take the selected referrals in charge with today's date?"))
     def action_take_in_charge(self, ids):
-        today, user = clock.today(), current_user._get_current_object()
+        today, user = clock.today(), _user()
         self._bulk(ids, "take_in_charge", lambda p: ops.take_in_charge(db.session, p, today, user),
                    lambda n: gettext("%(n)s paths taken in charge.", n=n))
 
     @action("interview", _l("First interview held (today)"),
             _l("Record today's first interview for the selected paths?"))
     def action_interview(self, ids):
-        today = clock.today()
-        self._bulk(ids, "interview", lambda p: ops.record_first_interview(db.session, p, today),
+        today, user = clock.today(), _user()
+        self._bulk(ids, "interview", lambda p: ops.record_first_interview(db.session, p, today, by=user),
                    lambda n: gettext("%(n)s first interviews recorded.", n=n))
 
     @action("approve", _l("Approve the proposed voucher (today)"),
             _l("Approve the proposed vouchers of the selected paths, checking each Comune's budget?"))
     def action_approve(self, ids):
-        today, user = clock.today(), current_user._get_current_object()
+        today, user = clock.today(), _user()
         self._bulk(ids, "approve",
                    lambda p: voucher_ops.approve_voucher(db.session, _pending_voucher(p), user, today),
                    lambda n: gettext("%(n)s vouchers approved.", n=n))
 
     def is_action_allowed(self, name):
         if name in STEPS:
-            return may(name)
+            return may_take(name, None, _user())
         return super().is_action_allowed(name)

@@ -1,20 +1,19 @@
 """Invoicing: drafts from uninvoiced charges, issue with gap-free numbers, credit notes, payments.
 
-DOMAIN.md, "Prices": money is Decimal, each line rounded half-up to the cent, VAT per rate on
-the taxable total; numbers are progressive per year with no gaps and no duplicates; an issued
+DOMAIN.md, "Prices": the money rules of models/money.py (lines rounded half-up, VAT per rate on
+the taxable total); numbers are progressive per year with no gaps and no duplicates; an issued
 invoice is never edited and is corrected by a credit note (TD04). Operations flush, never commit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from babel.dates import format_date as babel_date
 from flask_babel import gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -22,11 +21,12 @@ from ..anagrafiche import Comune
 from ..base import StatoFattura, TipoDocumento, TipoVoce, euro
 from ..errors import DomainError
 from ..fatture import Fattura, NumeratoreFattura, Pagamento, RigaFattura
+from ..money import ZERO, line_amount
+from ..money import totals as money_totals
+from ..money import vat_summary as money_vat_summary
 from ..percorsi import Addebito, Percorso
 from ..programmi import Budget, Programma, VoceListino
-from .prezzi import cents
 
-ZERO = Decimal("0.00")
 #: States of a numbered document (it was issued once, whatever happened next).
 NUMBERED = (StatoFattura.EMESSA, StatoFattura.PAGATA, StatoFattura.STORNATA)
 #: Invoice documents are written in Italian whatever the accountant's interface language.
@@ -40,18 +40,18 @@ def _day(d: dt.date) -> str:
 # -- totals -------------------------------------------------------------------
 
 
+def _lines(righe):
+    return ((r.quantita, r.prezzo_unitario, r.aliquota_iva) for r in righe)
+
+
 def vat_summary(righe) -> dict[Decimal, tuple[Decimal, Decimal]]:
-    """rate -> (taxable, VAT): lines rounded half-up, VAT on each rate's taxable total."""
-    by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
-    for r in righe:
-        by_rate[Decimal(r.aliquota_iva)] += cents(Decimal(r.quantita) * Decimal(r.prezzo_unitario))
-    return {rate: (amount, cents(amount * rate / 100)) for rate, amount in sorted(by_rate.items())}
+    """rate -> (taxable, VAT) of an invoice's lines (models/money.py)."""
+    return money_vat_summary(_lines(righe))
 
 
 def totals(righe) -> tuple[Decimal, Decimal]:
-    """(taxable, VAT) of an invoice's lines (the same rule as prezzi.gross)."""
-    summary = vat_summary(righe).values()
-    return sum((t for t, _ in summary), ZERO), sum((v for _, v in summary), ZERO)
+    """(taxable, VAT) of an invoice's lines (models/money.py)."""
+    return money_totals(_lines(righe))
 
 
 def amount_due(f: Fattura) -> Decimal:
@@ -83,7 +83,7 @@ class RigaPrevista:
 
     @property
     def importo(self) -> Decimal:
-        return cents(self.quantita * self.voce.prezzo_unitario)
+        return line_amount(self.quantita, self.voce.prezzo_unitario)
 
 
 @dataclass
@@ -198,6 +198,12 @@ def generate_invoices(session: Session, dal: dt.date, al: dt.date) -> list[Fattu
         made.append(f)
     session.flush()
     return made
+
+
+def require_draft(f: Fattura) -> None:
+    """An issued invoice is never edited (DOMAIN.md, "Prices"): a credit note corrects it."""
+    if not f.modificabile:
+        raise DomainError(gettext("An issued invoice cannot be changed; issue a credit note."))
 
 
 def release_draft(session: Session, f: Fattura) -> None:
@@ -335,7 +341,11 @@ def credit_invoice(session: Session, f: Fattura, day: dt.date) -> Fattura:
 
 def apply_payment(session: Session, p: Pagamento, f: Fattura | None = None) -> None:
     """Check a payment against its invoice (``f``, else ``p.fattura``) and settle it: an invoice
-    whose payments reach the amount due (the taxable under split payment) becomes PAGATA."""
+    whose payments reach the amount due (the taxable under split payment) becomes PAGATA.
+    A recorded payment never moves to another invoice."""
+    if p.id is not None and inspect(p).attrs.fattura.history.has_changes():
+        # A payment stays on its invoice: moving it would leave the first invoice's state stale.
+        raise DomainError(gettext("A payment cannot be moved to another invoice."), "fattura")
     f = f if f is not None else p.fattura
     if f is None:
         raise DomainError(gettext("Please choose the invoice."), "fattura")

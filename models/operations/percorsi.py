@@ -2,7 +2,9 @@
 
 referral -> intake -> first interview / evaluation -> voucher proposed -> approved or
 rejected (back to evaluation) -> active -> concluded (hired / not hired) | interrupted |
-withdrawn. Each function checks its preconditions, changes the rows and flushes.
+withdrawn. Each function checks its preconditions, changes the rows and flushes. Who may take
+each step, and in which states, is the table of workflow.py: ``by`` is the console user taking
+the step, refused if their role does not take it (None when no user acts: seed, CLI).
 """
 
 from __future__ import annotations
@@ -21,23 +23,11 @@ from ..errors import DomainError
 from ..percorsi import Addebito, Percorso
 from ..queries import ACCEPTS, HOLDS_SEAT
 from .prezzi import price_item
+from .workflow import require_step
 
 S = StatoPercorso
-FINAL = (S.CONCLUSO, S.INTERROTTO, S.RITIRATO)
 #: Categories whose internships may last up to 24 months (L. 68/99, social inclusion).
 LONG_INTERNSHIP_CATEGORIES = {"L68", "L381", "SOSTEGNO_REDDITO"}
-
-
-def _require_state(p: Percorso, *states: StatoPercorso) -> None:
-    if p.stato not in states:
-        raise DomainError(
-            gettext(
-                "Path %(path)s is %(state)s: this step needs it to be %(needed)s.",
-                path=str(p),
-                state=p.stato.label,
-                needed=" / ".join(s.label for s in states),
-            )
-        )
 
 
 def _require_date(day: dt.date, not_before: dt.date | None, what: str) -> None:
@@ -55,8 +45,9 @@ def _require_date(day: dt.date, not_before: dt.date | None, what: str) -> None:
 
 
 def take_in_charge(session: Session, p: Percorso, day: dt.date, operatore=None) -> None:
-    """Presa in carico: the agency takes the referred person in charge."""
-    _require_state(p, S.SEGNALATO)
+    """Presa in carico: the agency takes the referred person in charge. ``operatore``, the case
+    worker taking it (checked as the acting user), becomes the path's if it has none."""
+    require_step("take_in_charge", p, operatore)
     _require_date(day, p.data_segnalazione, gettext("referral date"))
     p.stato, p.data_presa_in_carico = S.PRESO_IN_CARICO, day
     if operatore is not None and p.operatore_id is None:
@@ -64,19 +55,17 @@ def take_in_charge(session: Session, p: Percorso, day: dt.date, operatore=None) 
     session.flush()
 
 
-def record_first_interview(session: Session, p: Percorso, day: dt.date) -> None:
+def record_first_interview(session: Session, p: Percorso, day: dt.date, by=None) -> None:
     """Colloquio di primo livello: the evaluation starts."""
-    _require_state(p, S.PRESO_IN_CARICO)
+    require_step("interview", p, by)
     _require_date(day, p.data_presa_in_carico, gettext("intake date"))
     p.stato, p.data_primo_colloquio = S.IN_VALUTAZIONE, day
     session.flush()
 
 
-def grant_intake_extension(session: Session, p: Percorso, days: int, reason: str) -> None:
+def grant_intake_extension(session: Session, p: Percorso, days: int, reason: str, by=None) -> None:
     """A group referral may get a justified extension of the intake deadline."""
-    _require_state(p, S.SEGNALATO)
-    if not p.segnalazione_di_gruppo:
-        raise DomainError(gettext("Only a group referral can get an intake extension."))
+    require_step("extension", p, by)
     if days <= 0 or not (reason or "").strip():
         raise DomainError(gettext("An intake extension needs its days and a reason."))
     p.proroga_giorni, p.motivo_proroga = days, reason.strip()
@@ -143,9 +132,10 @@ def check_position(session: Session, p: Percorso, post: Postazione, day: dt.date
         )
 
 
-def activate(session: Session, p: Percorso, post: Postazione, start: dt.date, planned_end: dt.date | None) -> None:
+def activate(session: Session, p: Percorso, post: Postazione, start: dt.date, planned_end: dt.date | None,
+             by=None) -> None:
     """Avvio: needs an approved voucher and a suitable position; a tirocinio bills its activation."""
-    _require_state(p, S.VOUCHER_APPROVATO)
+    require_step("activate", p, by)
     if not any(v.stato == StatoVoucher.APPROVATO for v in p.vouchers):
         raise DomainError(gettext("The path has no approved voucher."))
     if start > clock.today():
@@ -167,9 +157,10 @@ def activate(session: Session, p: Percorso, post: Postazione, start: dt.date, pl
     session.flush()
 
 
-def hire(session: Session, p: Percorso, day: dt.date, employer: EnteOspitante, contract: TipoContratto) -> None:
+def hire(session: Session, p: Percorso, day: dt.date, employer: EnteOspitante, contract: TipoContratto,
+         by=None) -> None:
     """Esito: hired. Bills a hiring unless an internship ends with its own host hiring."""
-    _require_state(p, S.ATTIVO, S.VOUCHER_APPROVATO)
+    require_step("hire", p, by)
     _require_date(day, p.data_avvio or p.data_presa_in_carico, gettext("start date"))
     same_host = (
         p.tipologia == TipologiaPercorso.TIROCINIO
@@ -186,9 +177,9 @@ def hire(session: Session, p: Percorso, day: dt.date, employer: EnteOspitante, c
     session.flush()
 
 
-def _close(session: Session, p: Percorso, state: StatoPercorso, day: dt.date, reason: str, allowed,
+def _close(session: Session, p: Percorso, step: str, state: StatoPercorso, day: dt.date, reason: str, by,
            esito: Esito | None = None) -> None:
-    _require_state(p, *allowed)
+    require_step(step, p, by)
     if not (reason or "").strip():
         raise DomainError(gettext("Please give the reason."))
     _require_date(day, p.data_avvio or p.data_segnalazione, gettext("start date"))
@@ -197,16 +188,16 @@ def _close(session: Session, p: Percorso, state: StatoPercorso, day: dt.date, re
     session.flush()
 
 
-def conclude_without_hiring(session: Session, p: Percorso, day: dt.date, reason: str) -> None:
+def conclude_without_hiring(session: Session, p: Percorso, day: dt.date, reason: str, by=None) -> None:
     """Esito: ended without hiring; the seat is freed."""
-    _close(session, p, S.CONCLUSO, day, reason, (S.ATTIVO,), Esito.NON_ASSUNTO)
+    _close(session, p, "conclude", S.CONCLUSO, day, reason, by, Esito.NON_ASSUNTO)
 
 
-def interrupt(session: Session, p: Percorso, day: dt.date, reason: str) -> None:
+def interrupt(session: Session, p: Percorso, day: dt.date, reason: str, by=None) -> None:
     """Interruption of an active path; the seat is freed."""
-    _close(session, p, S.INTERROTTO, day, reason, (S.ATTIVO,))
+    _close(session, p, "interrupt", S.INTERROTTO, day, reason, by)
 
 
-def withdraw(session: Session, p: Percorso, day: dt.date, reason: str) -> None:
+def withdraw(session: Session, p: Percorso, day: dt.date, reason: str, by=None) -> None:
     """The person withdraws before the path ends."""
-    _close(session, p, S.RITIRATO, day, reason, tuple(s for s in S if s not in FINAL))
+    _close(session, p, "withdraw", S.RITIRATO, day, reason, by)

@@ -1,14 +1,13 @@
-"""Pricing from the programme's price list and the money of vouchers and charges.
+"""Pricing from the programme's price list, and a voucher's totals.
 
 DOMAIN.md, "Prices": prices and VAT belong to a price list per programme with validity
-dates; money is Decimal, rounded half-up to the cent per line; VAT per rate on the total.
+dates; the rounding and VAT rules are those of models/money.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from flask_babel import gettext
 from sqlalchemy import or_, select
@@ -16,14 +15,8 @@ from sqlalchemy.orm import Session
 
 from ..base import TipoVoce
 from ..errors import DomainError
+from ..money import totals
 from ..programmi import Programma, VoceListino
-
-CENT = Decimal("0.01")
-
-
-def cents(value: Decimal) -> Decimal:
-    """Round half-up to the cent."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def is_valid_on(voce: VoceListino, day: dt.date) -> bool:
@@ -54,19 +47,10 @@ def price_item(session: Session, programma: Programma, tipo: TipoVoce, day: dt.d
     return voce
 
 
-def gross(lines: list[tuple[Decimal, Decimal, Decimal]]) -> tuple[Decimal, Decimal]:
-    """(taxable, VAT) of (quantity, unit price, VAT rate) lines: lines rounded, VAT per rate."""
-    by_rate: dict[Decimal, Decimal] = defaultdict(Decimal)
-    for quantity, price, rate in lines:
-        by_rate[Decimal(rate)] += cents(Decimal(quantity) * Decimal(price))
-    taxable = sum(by_rate.values(), Decimal("0.00"))
-    vat = sum((cents(amount * rate / 100) for rate, amount in by_rate.items()), Decimal("0.00"))
-    return taxable, vat
-
-
 def voucher_totals(voucher) -> tuple[Decimal, Decimal, Decimal]:
-    """Taxable, VAT and gross of a voucher's lines."""
-    taxable, vat = gross(
-        [(r.quantita, r.voce_listino.prezzo_unitario, r.voce_listino.aliquota_iva) for r in voucher.righe]
+    """Taxable, VAT and gross of a voucher's lines (models/money.py: lines rounded half-up,
+    VAT per rate)."""
+    taxable, vat = totals(
+        (r.quantita, r.voce_listino.prezzo_unitario, r.voce_listino.aliquota_iva) for r in voucher.righe
     )
     return taxable, vat, taxable + vat

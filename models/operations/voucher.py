@@ -1,8 +1,9 @@
 """Vouchers: proposal, and the PAL manager's approval against the Comune's budget.
 
-DOMAIN.md, "The flow" step 5: approval is refused if the Comune's remaining budget
-cannot cover the voucher. The budget row is locked (SELECT ... FOR UPDATE) before the
-remaining amount is read, so two approvals at once can never over-commit it.
+DOMAIN.md, "The flow" step 5: only the PAL manager decides (workflow.py), and approval is
+refused if the Comune's remaining budget cannot cover the voucher. The budget row is locked
+(SELECT ... FOR UPDATE) before the remaining amount is read, so two approvals at once can
+never over-commit it.
 """
 
 from __future__ import annotations
@@ -18,20 +19,25 @@ from ..errors import DomainError
 from ..percorsi import Voucher
 from ..queries import budget_figures, budget_for
 from .prezzi import is_valid_on, voucher_totals
+from .workflow import require_role
 
 
-def propose_voucher(session: Session, v: Voucher) -> None:
-    """The planned services of a path under evaluation: items valid on the proposal date."""
+def propose_voucher(session: Session, v: Voucher, by=None) -> None:
+    """The planned services of a path under evaluation: items valid on the proposal date.
+    ``by``, the console user proposing, must be one who proposes vouchers (workflow.py)."""
+    if by is not None:
+        require_role("propose", by)
+    if v.stato is None:  # a new voucher: the column default applies only at flush
+        v.stato = StatoVoucher.PROPOSTO
+    # Checked first: a decided voucher's path has moved on, and that is not the reason.
+    if v.stato != StatoVoucher.PROPOSTO:
+        raise DomainError(gettext("A voucher that has been decided cannot be changed."))
     p = v.percorso
     if p.stato not in (StatoPercorso.IN_VALUTAZIONE, StatoPercorso.VOUCHER_PROPOSTO):
         raise DomainError(
             gettext("A voucher can be proposed only for a path under evaluation (path %(path)s is %(state)s).",
                     path=str(p), state=p.stato.label)
         )
-    if v.stato is None:  # a new voucher: the column default applies only at flush
-        v.stato = StatoVoucher.PROPOSTO
-    if v.stato != StatoVoucher.PROPOSTO:
-        raise DomainError(gettext("A voucher that has been decided cannot be changed."))
     others = [o for o in p.vouchers if o is not v and o.stato == StatoVoucher.PROPOSTO]
     if others:
         raise DomainError(gettext("The path already has a proposed voucher awaiting decision."))
@@ -60,7 +66,10 @@ def _require_decision_date(v: Voucher, day: dt.date) -> None:
 
 
 def approve_voucher(session: Session, v: Voucher, decisore, day: dt.date) -> None:
-    """Approve if the Comune's remaining budget for the period covers the voucher's gross total."""
+    """The PAL manager approves if the Comune's remaining budget for the period covers the
+    voucher's gross total; that total is stored as the amount the voucher commits
+    (``Voucher.importo_impegnato``). A decider who is not a PAL manager is refused."""
+    require_role("approve", decisore)
     _require_pending(v)
     _require_decision_date(v, day)
     p = v.percorso
@@ -85,12 +94,15 @@ def approve_voucher(session: Session, v: Voucher, decisore, day: dt.date) -> Non
             )
         )
     v.stato, v.data_decisione, v.decisore = StatoVoucher.APPROVATO, day, decisore
+    # What the approval commits against the budget, stored: later price-list edits leave it.
+    v.importo_impegnato = total
     p.stato = StatoPercorso.VOUCHER_APPROVATO
     session.flush()
 
 
 def reject_voucher(session: Session, v: Voucher, decisore, day: dt.date, reason: str) -> None:
-    """Reject with a reason: the path goes back to evaluation."""
+    """The PAL manager rejects with a reason: the path goes back to evaluation."""
+    require_role("reject", decisore)
     _require_pending(v)
     if not (reason or "").strip():
         raise DomainError(gettext("A rejected voucher needs a reason."))

@@ -1,14 +1,21 @@
-"""`flask export ...`: the same exports as the console, from the command line."""
+"""`flask export ...`: the console's exports from the command line. Each command lives beside
+its builder and reads the models (cli_fatture, cli_fogli, cli_report); this group lists them."""
 
 from __future__ import annotations
 
 from flask.cli import AppGroup
 
+from . import cli_fatture, cli_fogli, cli_report
+
 export_cli = AppGroup("export", help="Export timesheets, reports and invoices.")
-
-
-def register(app) -> None:
-    """Attach ``flask export`` with every export command (each lives beside its builder)."""
-    from . import commands  # noqa: F401  (registers the commands on export_cli)
-
-    app.cli.add_command(export_cli)
+for _command in (
+    cli_fogli.fogli_ore_command,
+    cli_fogli.indennita_command,
+    cli_report.semestrale_command,
+    cli_report.trimestrale_command,
+    cli_report.budget_command,
+    cli_report.esiti_command,
+    cli_report.registro_command,
+    cli_fatture.export_fatture,
+):
+    export_cli.add_command(_command)

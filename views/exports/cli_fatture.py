@@ -7,15 +7,16 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from models import db
 from models.operations.fatture import issued_in_period
 
 from . import fatturapa
-from .cli import export_cli
 
 
-@export_cli.command("fatture")
+@click.command("fatture")
+@with_appcontext
 @click.option("--dal", "dal", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day (YYYY-MM-DD).")
 @click.option("--al", "al", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last day (YYYY-MM-DD).")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import or_, select
 
 from models import Comune, db
 from models.indennita import fogli_ore, riepilogo_indennita, selection
 
-from .cli import export_cli
 from .fogli_ore import build_fogli_ore, build_riepilogo
 
 
@@ -43,7 +43,8 @@ _output = click.option("-o", "--output", required=True, type=click.Path(dir_okay
                        help="The .xlsx file to write.")
 
 
-@export_cli.command("fogli-ore")
+@click.command("fogli-ore")
+@with_appcontext
 @_mese
 @_comune
 @_ente
@@ -57,7 +58,8 @@ def fogli_ore_command(mese, comune, ente, output) -> None:
     click.echo(f"{output}: {n} timesheets")
 
 
-@export_cli.command("indennita")
+@click.command("indennita")
+@with_appcontext
 @_mese
 @_comune
 @_ente

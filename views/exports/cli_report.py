@@ -6,13 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from models import Comune, clock, db
-from models.reports import Periodo
+from models.reports import Periodo, compute
 
-from .cli import export_cli
-from .report import TITOLI, tabelle, workbook
+from .report import TITOLI, sottotitolo, tabelle, workbook
 
 
 def _comune(istat: str | None) -> Comune | None:
@@ -25,9 +25,7 @@ def _comune(istat: str | None) -> Comune | None:
 
 
 def _write(kind: str, periodo: Periodo, istat: str | None, output: str) -> None:
-    """Compute report ``kind`` and write its workbook to ``output``."""
-    from views.report import compute, sottotitolo
-
+    """Compute report ``kind`` (models/reports) and write its workbook to ``output``."""
     comune = _comune(istat)
     data = compute(db.session, kind, periodo, comune.id if comune else None)
     body = workbook(str(TITOLI[kind]), sottotitolo(kind, periodo, comune), tabelle(kind, data))
@@ -41,7 +39,8 @@ COMUNE = click.option("--comune", "istat", help="Only this Comune (ISTAT code)."
 ANNO = click.option("--anno", type=int, required=True)
 
 
-@export_cli.command("semestrale")
+@click.command("semestrale")
+@with_appcontext
 @ANNO
 @click.option("--semestre", type=click.IntRange(1, 2), required=True)
 @COMUNE
@@ -51,7 +50,8 @@ def semestrale_command(anno, semestre, istat, output):
     _write("semestrale", Periodo.semestre(anno, semestre), istat, output)
 
 
-@export_cli.command("trimestrale")
+@click.command("trimestrale")
+@with_appcontext
 @ANNO
 @click.option("--trimestre", type=click.IntRange(1, 4), required=True)
 @COMUNE
@@ -61,7 +61,8 @@ def trimestrale_command(anno, trimestre, istat, output):
     _write("trimestrale", Periodo.trimestre(anno, trimestre), istat, output)
 
 
-@export_cli.command("budget")
+@click.command("budget")
+@with_appcontext
 @click.option("--al", "day", type=click.DateTime(["%Y-%m-%d"]), help="Budgets in force on this day (default today).")
 @COMUNE
 @OUTPUT
@@ -71,7 +72,8 @@ def budget_command(day, istat, output):
     _write("budget", Periodo(day, day), istat, output)
 
 
-@export_cli.command("esiti")
+@click.command("esiti")
+@with_appcontext
 @click.option("--dal", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--al", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @COMUNE
@@ -83,7 +85,8 @@ def esiti_command(dal, al, istat, output):
     _write("esiti", Periodo(dal.date(), al.date()), istat, output)
 
 
-@export_cli.command("registro-fatture")
+@click.command("registro-fatture")
+@with_appcontext
 @ANNO
 @COMUNE
 @OUTPUT

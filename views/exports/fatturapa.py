@@ -117,6 +117,9 @@ class Documento:
     righe: tuple[Riga, ...]
     #: rate -> (taxable, VAT)
     riepilogo: dict[Decimal, tuple[Decimal, Decimal]]
+    #: The document's taxable and VAT totals: the snapshot stored when it was issued.
+    imponibile: Decimal
+    imposta: Decimal
     split_payment: bool
     causale: str
     cig: str | None = None
@@ -125,14 +128,6 @@ class Documento:
     contratto: str | None = None
     #: The invoice a credit note reverses: (number, date).
     collegata: tuple[str, dt.date] | None = None
-
-    @property
-    def imponibile(self) -> Decimal:
-        return sum((t for t, _ in self.riepilogo.values()), Decimal("0.00"))
-
-    @property
-    def imposta(self) -> Decimal:
-        return sum((v for _, v in self.riepilogo.values()), Decimal("0.00"))
 
     @property
     def da_pagare(self) -> Decimal:
@@ -288,8 +283,13 @@ def _numero(f) -> str:
 
 
 def documento_from(f) -> Documento:
-    """The data of an issued ``Fattura`` (lines, Comune and programme loaded) for the builder."""
-    if f.numero is None or f.data is None:
+    """The data of an issued ``Fattura`` (lines, Comune and programme loaded) for the builder.
+
+    The document's totals are the ones stored when it was issued (DOMAIN.md: an issued invoice
+    never changes), not recomputed; the summary per VAT rate comes from its lines, which are
+    as immutable, by the rule of models/money.py that computed those totals.
+    """
+    if f.numero is None or f.data is None or f.imponibile is None or f.iva is None:
         raise ValueError("only an issued invoice has a FatturaPA file")
     c = f.comune
     cliente = Cliente(denominazione=f"Comune di {c.nome}", codice_fiscale=c.codice_fiscale or "",
@@ -312,6 +312,7 @@ def documento_from(f) -> Documento:
         causale += " - Scissione dei pagamenti art. 17-ter DPR 633/72"
     return Documento(
         id=f.id, tipo=f.tipo_documento.name, numero=_numero(f), data=f.data, cliente=cliente,
-        righe=righe, riepilogo=vat_summary(f.righe), split_payment=bool(f.split_payment),
+        righe=righe, riepilogo=vat_summary(f.righe), imponibile=f.imponibile, imposta=f.iva,
+        split_payment=bool(f.split_payment),
         causale=causale, cig=f.cig, cup=f.cup, contratto=f.programma.nome, collegata=collegata,
     )

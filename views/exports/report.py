@@ -1,4 +1,4 @@
-"""Report tables and workbooks: the rows of models/reports.py in, labelled tables and xlsx bytes out."""
+"""Report tables and workbooks: the rows of models/reports in, labelled tables and xlsx bytes out."""
 
 from __future__ import annotations
 
@@ -19,6 +19,17 @@ TITOLI = {
     "esiti": _l("Outcome indicators"),
     "registro-fatture": _l("Invoice register"),
 }
+
+
+def sottotitolo(kind: str, periodo, comune=None) -> str:
+    """The line under a report's title: its period (or year) and Comune (the page, the
+    workbook and ``flask export`` alike)."""
+    if kind == "registro-fatture":
+        text = gettext("Year %(year)s", year=periodo.al.year)
+    else:
+        text = gettext("From %(start)s to %(end)s", start=periodo.dal.strftime("%d/%m/%Y"),
+                       end=periodo.al.strftime("%d/%m/%Y"))
+    return f"{text} · {comune.nome if comune else gettext('all Comuni')}"
 
 
 @dataclass(frozen=True)

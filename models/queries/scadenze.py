@@ -1,0 +1,98 @@
+"""Deadlines in SQL (DOMAIN.md, "The flow": intake and activation within 15 days, the
+programme's ``giorni_*``; the intake deadline includes a granted extension)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, case, cast, func, literal, select
+from sqlalchemy.orm import Session, joinedload
+
+from ..base import StatoPercorso
+from ..percorsi import Percorso
+from ..programmi import Programma
+
+
+def intake_due(dialect_name: str):
+    days = Programma.giorni_presa_in_carico + func.coalesce(Percorso.proroga_giorni, 0)
+    if dialect_name == "sqlite":
+        return func.date(Percorso.data_segnalazione, func.printf("+%d days", days))
+    return cast(Percorso.data_segnalazione + days, Date)
+
+
+def activation_due(dialect_name: str):
+    days = Programma.giorni_avvio
+    if dialect_name == "sqlite":
+        return func.date(Percorso.data_presa_in_carico, func.printf("+%d days", days))
+    return cast(Percorso.data_presa_in_carico + days, Date)
+
+
+def _deadlines(dialect: str, today: dt.date, horizon_days: int, comune_id=None, operatore_id=None):
+    """Open intake and activation deadlines overdue or due within ``horizon_days``, as a
+    subquery (id, kind, due): one UNION ALL, ordered and paged by the caller."""
+    limit = today + dt.timedelta(days=horizon_days)
+    parts = []
+    for kind, due_expr, states in (
+        ("intake", intake_due(dialect), (StatoPercorso.SEGNALATO,)),
+        ("activation", activation_due(dialect), (
+            StatoPercorso.PRESO_IN_CARICO,
+            StatoPercorso.IN_VALUTAZIONE,
+            StatoPercorso.VOUCHER_PROPOSTO,
+            StatoPercorso.VOUCHER_APPROVATO,
+        )),
+    ):
+        stmt = (
+            select(Percorso.id, literal(kind).label("kind"), due_expr.label("due"))
+            .join(Programma, Percorso.programma_id == Programma.id)
+            .where(Percorso.stato.in_(states))
+        )
+        if comune_id:
+            stmt = stmt.where(Percorso.comune_id == comune_id)
+        if operatore_id:
+            stmt = stmt.where(Percorso.operatore_id == operatore_id)
+        parts.append(stmt)
+    union = parts[0].union_all(parts[1]).subquery()
+    bound = limit.isoformat() if dialect == "sqlite" else limit
+    return select(union).where(union.c.due <= bound).subquery("scadenze")
+
+
+def _as_date(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def deadlines(session: Session, today: dt.date, horizon_days: int = 7, comune_id=None, operatore_id=None):
+    """Every open deadline overdue or due within ``horizon_days``, by due date:
+    rows (percorso_id, kind, due, days_left)."""
+    d = _deadlines(session.get_bind().dialect.name, today, horizon_days, comune_id, operatore_id)
+    rows = session.execute(select(d.c.id, d.c.kind, d.c.due).order_by(d.c.due, d.c.id))
+    return [(pid, kind, _as_date(due), (_as_date(due) - today).days) for pid, kind, due in rows]
+
+
+def deadlines_page(session: Session, today: dt.date, horizon_days: int = 7, comune_id=None,
+                   operatore_id=None, page: int = 0, per_page: int = 50):
+    """One page of ``deadlines`` with the paths loaded, in one statement.
+
+    Returns (total, overdue, rows of (Percorso, kind, due, days_left)).
+    """
+    d = _deadlines(session.get_bind().dialect.name, today, horizon_days, comune_id, operatore_id)
+    today_bound = today.isoformat() if session.get_bind().dialect.name == "sqlite" else today
+    page_rows = (
+        select(d.c.id, d.c.kind, d.c.due, func.count().over().label("total"),
+               func.sum(case((d.c.due < today_bound, 1), else_=0)).over().label("overdue"))
+        .order_by(d.c.due, d.c.id, d.c.kind)
+        .limit(per_page)
+        .offset(page * per_page)
+        .subquery("pagina")
+    )
+    stmt = (
+        select(Percorso, page_rows.c.kind, page_rows.c.due, page_rows.c.total,
+               page_rows.c.overdue)
+        .join(page_rows, page_rows.c.id == Percorso.id)
+        .options(joinedload(Percorso.persona), joinedload(Percorso.comune),
+                 joinedload(Percorso.operatore))
+        .order_by(page_rows.c.due, page_rows.c.id, page_rows.c.kind)
+    )
+    result = session.execute(stmt).all()
+    rows = [(p, kind, _as_date(due), (_as_date(due) - today).days) for p, kind, due, _, _ in result]
+    total, overdue = (result[0][3], result[0][4]) if result else (0, 0)
+    return total, overdue or 0, rows
