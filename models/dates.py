@@ -23,9 +23,9 @@ from .errors import DomainError
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2099, 12, 31)
 
-_DMY = re.compile(r"(\d{1,2})([/.\- ])(\d{1,2})\2(\d{4}|\d{2})")
-_ISO = re.compile(r"(\d{4})([\-/.])(\d{1,2})\2(\d{1,2})")
-_DIGITS = re.compile(r"(\d{2})(\d{2})(\d{4}|\d{2})")
+_DMY = re.compile(r"(?a)(\d{1,2})([/.\- ])(\d{1,2})\2(\d{4}|\d{2})")
+_ISO = re.compile(r"(?a)(\d{4})([\-/.])(\d{1,2})\2(\d{1,2})")
+_DIGITS = re.compile(r"(?a)(\d{2})(\d{2})(\d{4}|\d{2})")
 
 
 def fmt(day: dt.date) -> str:

@@ -101,10 +101,10 @@ MAX_ID = 2**31 - 1
 #: Free text (notes, diagnosis, reasons): long enough for a report, not a paste of a book.
 MAX_TEXT = 10_000
 
-_PLAIN = re.compile(r"\d+")
-_COMMA = re.compile(r"\d*,\d+")
-_GROUPED = re.compile(r"[1-9]\d{0,2}(\.\d{3})+(,\d+)?")
-_DOT = re.compile(r"\d+\.\d{1,2}")
+_PLAIN = re.compile(r"(?a)\d+")
+_COMMA = re.compile(r"(?a)\d*,\d+")
+_GROUPED = re.compile(r"(?a)[1-9]\d{0,2}(\.\d{3})+(,\d+)?")
+_DOT = re.compile(r"(?a)\d+\.\d{1,2}")
 
 
 def parse_decimal(text: str | None, places: int | None = None, digits: int | None = None,
@@ -150,7 +150,7 @@ def parse_int(text: str | None, field: str | None = None) -> int | None:
     value = (text or "").strip()
     if not value:
         return None
-    if not re.fullmatch(r"[+-]?\d+", value):
+    if not re.fullmatch(r"(?a)[+-]?\d+", value):
         raise DomainError(gettext("«%(value)s» is not a whole number.", value=value[:40]), field)
     number = int(value)
     if abs(number) > MAX_ID:

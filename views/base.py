@@ -202,12 +202,12 @@ class RoleModelView(RoleGate, ModelView):
         try:
             # Checks query the database: they must not flush the half-validated row.
             with db.session.no_autoflush:
+                # A value that identifies a record, a second time: named, if the user may see it.
+                require_unique(db.session, model, scoped_comune_id())
                 check_record_dates(model)
                 validate = getattr(model, "validate_model", None)
                 if validate:
                     validate()
-                # A value that identifies a record, a second time: named, if the user may see it.
-                require_unique(db.session, model, scoped_comune_id())
                 self.check_model(model, is_created)
         except DomainError as exc:
             field = getattr(form, exc.field, None) if exc.field else None
