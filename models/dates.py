@@ -118,12 +118,12 @@ def _date_columns(record):
 
 
 def check_record_dates(record) -> None:
-    """Every date of ``record`` and of the child rows it owns (inline lines, changes) within
-    the sane window: a typo such as 0001-01-01 or 9999-12-31 never reaches the database."""
+    """Every date of ``record`` and of the child rows loaded with it (inline lines, changes)
+    within the sane window: a typo such as 0001-01-01 or 9999-12-31 never reaches the database."""
     for key in _date_columns(record):
         check_in_range(getattr(record, key), key)
     for rel in inspect(type(record)).relationships:
-        if not rel.uselist or not rel.cascade.delete_orphan:
+        if not rel.uselist:
             continue
         if rel.key not in inspect(record).dict:
             continue  # not loaded: the form did not touch it
