@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from models import Ore, Pagamento, Percorso, Persona, Voucher, clock, db, dates
+from models import Ore, Pagamento, Percorso, Persona, Voucher, clock, dates, db
 from models.base import StatoPercorso
 from seed.codici import make_codice_fiscale
 

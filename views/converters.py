@@ -13,6 +13,7 @@ from flask_admin.form import Select2Field
 from flask_admin.model import filters as admin_filters
 from flask_admin.model.form import converts
 from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import ValidationError, validators
 
 from models import dates
@@ -48,7 +49,7 @@ class ItModelConverter(AdminModelConverter):
 
     @converts("Date")
     def convert_date(self, column, field_args, **extra):
-        field_args.setdefault("description", lazy_gettext("dd/mm/yyyy, e.g. 07/03/1988"))
+        field_args.setdefault("description", _l("dd/mm/yyyy, e.g. 07/03/1988"))
         return ItDateField(**field_args)
 
     @converts("Numeric")
