@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
@@ -132,7 +132,8 @@ def parse_decimal(text: str | None, places: int | None = None, digits: int | Non
     result = Decimal(sign + number)
     if places is not None and -result.as_tuple().exponent > places:
         raise DomainError(
-            ngettext("At most %(num)s decimal.", "At most %(num)s decimals.", places), field
+            # Every decimal column has two places or more: the plural is enough.
+            gettext("At most %(num)s decimals.", num=places), field
         )
     if digits is not None:
         limit = Decimal(10) ** (digits - (places or 0))
