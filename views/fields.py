@@ -138,12 +138,16 @@ class ConsoleForm(BaseForm):
     names no record is a field message, never a server error or a silently emptied field."""
 
     def validate(self, extra_validators=None):
+        # NUL first: the other validators may query with the value (Unique), which PostgreSQL
+        # refuses with an error; the person fixes the character, then sees any other message.
+        nul = [f for f in _leaves(self) if any(isinstance(raw, str) and "\x00" in raw for raw in (f.raw_data or ()))]
+        if nul:
+            for field in nul:
+                field.errors = [*field.process_errors, str(NUL_MESSAGE)]
+            return False
         valid = super().validate(extra_validators)
         for field in _leaves(self):
-            if any(isinstance(raw, str) and "\x00" in raw for raw in (field.raw_data or ())):
-                field.errors = [*field.errors, str(NUL_MESSAGE)]
-                valid = False
-            elif isinstance(field, AjaxSelectField) and _unknown_choice(field):
+            if isinstance(field, AjaxSelectField) and _unknown_choice(field):
                 field.errors = [*field.errors, gettext("Not a valid choice")]
                 valid = False
         return valid
