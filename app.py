@@ -40,7 +40,8 @@ def _current_user_id() -> int | None:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the console. ``test_config`` overrides the configuration (tests)."""
-    app = Flask(__name__, instance_path=str(HERE / "instance"), template_folder="views/templates")
+    app = Flask(__name__, instance_path=str(HERE / "instance"), template_folder="views/templates",
+                static_folder="views/static")
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),

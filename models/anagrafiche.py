@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from . import clock
+from . import clock, dates
 from . import validation as v
 from .base import (
     Base,
@@ -37,6 +37,9 @@ from .base import (
     enum_column,
 )
 from .errors import DomainError
+
+#: The minimum working age (L. 296/2006, art. 1 c. 622): a younger person is a typo.
+MIN_AGE = 14
 
 
 def check_dates_in_order(start, end, message: str, field: str) -> None:
@@ -67,6 +70,8 @@ class Comune(Base):
     pec: Mapped[str | None] = mapped_column(String(255))
     #: Scissione dei pagamenti (art. 17-ter DPR 633/72) applies to its invoices.
     split_payment: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Cadastral (Belfiore) code, e.g. E738: the birthplace written in a codice fiscale.
+    codice_catastale: Mapped[str | None] = mapped_column(String(4))
 
     @validates("codice_istat")
     def _v_istat(self, key, value):
@@ -91,6 +96,10 @@ class Comune(Base):
     @validates("pec")
     def _v_pec(self, key, value):
         return v.clean_email(value, "pec") if value else None
+
+    @validates("codice_catastale")
+    def _v_catastale(self, key, value):
+        return v.clean_codice_catastale(value) if value else None
 
     def __str__(self) -> str:
         return self.nome
@@ -139,6 +148,10 @@ class Persona(Base):
     comune_residenza_id: Mapped[int] = mapped_column(
         ForeignKey("comune.id", ondelete="RESTRICT"), index=True
     )
+    #: Birthplace, when it is one of the console's Comuni: checked against the codice fiscale.
+    comune_nascita_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comune.id", ondelete="RESTRICT")
+    )
     indirizzo: Mapped[str | None] = mapped_column(String(200))
     cap: Mapped[str | None] = mapped_column(String(5))
     telefono: Mapped[str | None] = mapped_column(String(30))
@@ -149,7 +162,8 @@ class Persona(Base):
     )
     note: Mapped[str | None] = mapped_column(Text)
 
-    comune_residenza: Mapped[Comune] = relationship()
+    comune_residenza: Mapped[Comune] = relationship(foreign_keys=[comune_residenza_id])
+    comune_nascita: Mapped[Comune | None] = relationship(foreign_keys=[comune_nascita_id])
     categorie: Mapped[list[CategoriaSvantaggio]] = relationship(
         secondary=persona_svantaggio, order_by=CategoriaSvantaggio.codice
     )
@@ -170,11 +184,32 @@ class Persona(Base):
         return v.clean_email(value) if value else None
 
     def validate_model(self) -> None:
-        """Birth date in the past."""
-        if self.data_nascita and self.data_nascita > clock.today():
-            raise DomainError(
-                gettext("The birth date cannot be in the future."), "data_nascita"
-            )
+        """Birth date from 1900 on and at least 14 years ago (the minimum working age,
+        L. 296/2006); the codice fiscale agrees with birth date, sex and birthplace."""
+        born = self.data_nascita
+        if born is not None:
+            if born > clock.today():
+                raise DomainError(gettext("The birth date cannot be in the future."), "data_nascita")
+            if born < dates.MIN_DATE:
+                raise DomainError(
+                    gettext("The birth date %(day)s is not plausible: it must be from %(min)s on.",
+                            day=dates.fmt(born), min=dates.fmt(dates.MIN_DATE)),
+                    "data_nascita",
+                )
+            today = clock.today()
+            age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+            if age < MIN_AGE:
+                raise DomainError(
+                    gettext("The person must be at least %(min)s years old: born on %(day)s, "
+                            "they are %(age)s.", min=MIN_AGE, day=dates.fmt(born), age=age),
+                    "data_nascita",
+                )
+        nato_a = self.comune_nascita
+        v.check_codice_fiscale_agrees(
+            self.codice_fiscale, born, self.sesso.name if self.sesso else None,
+            nato_a.codice_catastale if nato_a is not None else None,
+            nato_a.nome if nato_a is not None else None,
+        )
 
     def __str__(self) -> str:
         return f"{self.cognome} {self.nome}"

@@ -5,13 +5,15 @@ class DomainError(Exception):
     """A business rule refused an input or a transition.
 
     ``message`` is already translated for the current user; ``field`` names the form
-    field at fault, when there is one.
+    field at fault, when there is one; ``existing`` is the record the input collides with
+    (a duplicate), which the console links to when the user may see it.
     """
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, existing=None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.existing = existing
 
 
 def N_(msgid: str) -> str:

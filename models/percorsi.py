@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from . import clock
+from . import clock, dates
 from .anagrafiche import Comune, EnteOspitante, Persona, Postazione, check_dates_in_order
 from .base import (
     Base,
@@ -177,6 +177,8 @@ class Percorso(Base):
                 gettext("The referral date cannot be in the future."),
                 "data_segnalazione",
             )
+        dates.check_in_programme(self.data_segnalazione, self.programma, "data_segnalazione",
+                                 gettext("The referral date"))
 
     def __str__(self) -> str:
         persona = str(self.persona) if self.persona else ""
@@ -332,6 +334,17 @@ class Diario(Base):
 
     percorso: Mapped[Percorso] = relationship(back_populates="diario")
     autore: Mapped[Utente | None] = relationship()
+
+    def validate_model(self) -> None:
+        """An event of the path happened: not before its referral, not in the future."""
+        dates.check_not_future(self.data, "data", gettext("An event of the diary"))
+        p = self.percorso
+        if self.data is not None and p is not None and p.data_segnalazione and self.data < p.data_segnalazione:
+            raise DomainError(
+                gettext("The event (%(day)s) cannot precede the referral of the path (%(referral)s).",
+                        day=dates.fmt(self.data), referral=dates.fmt(p.data_segnalazione)),
+                "data",
+            )
 
     def __str__(self) -> str:
         return f"{self.data:%d/%m/%Y} {self.tipo.label if self.tipo else ''}"

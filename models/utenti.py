@@ -7,8 +7,9 @@ import datetime as dt
 from flask_babel import gettext
 from flask_security import RoleMixin, UserMixin
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, func
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from . import validation
 from .anagrafiche import Comune
 from .base import N_, Base, Str100
 from .errors import DomainError
@@ -75,6 +76,11 @@ class Utente(Base, UserMixin):
     #: Loaded on first use: the logged-in user's roles cost one statement per request, and
     #: users shown on a page (case workers, authors) none; lists showing roles selectin them.
     roles: Mapped[list[Ruolo]] = relationship(secondary=ruoli_utenti)
+
+    @validates("email")
+    def _v_email(self, key, value):
+        """The login: a real address (never blanks or markup), stored normalised."""
+        return validation.clean_email((value or "").strip())
 
     @property
     def role_names(self) -> set[str]:

@@ -115,6 +115,7 @@ def _load_comuni(ctx: DemoContext) -> None:
                 Comune(
                     nome=c.nome,
                     codice_istat=c.codice_istat,
+                    codice_catastale=c.belfiore,
                     provincia="BS",
                     cap=c.cap,
                     # Synthetic fiscal codes: the Comuni's real ones were not verified.
@@ -266,6 +267,7 @@ def _load_persone(ctx: DemoContext) -> None:
                 nome=nome,
                 data_nascita=nascita,
                 sesso=sesso,
+                comune_nascita=ctx.comuni[nato_a],
                 comune_residenza=ctx.comuni[residenza],
                 indirizzo=f"{rng.choice(data.VIE)} {rng.randint(1, 120)}",
                 cap=data.COMUNI[residenza].cap,

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from app import create_app
-from models import Addebito, Percorso, VoceListino, Voucher, clock, db
+from models import Addebito, Percorso, VoceListino, Voucher, clock, dates, db
 from models.base import Esito, StatoPercorso, StatoVoucher, TipoVoce
 
 from . import factories as f
@@ -236,11 +236,11 @@ def pick_select2(page: Page, field: str, label: str, value: str) -> None:
 
 
 def fill_date(page: Page, selector: str, day: dt.date) -> None:
-    """Type a date in a Flask-Admin datepicker field, then close the picker."""
-    page.fill(selector, day.isoformat())
-    page.press(selector, "Tab")  # the picker hides on Tab (or Enter, which would submit)
-    expect(page.locator(".daterangepicker:visible")).to_have_count(0)
-    expect(page.locator(selector)).to_have_value(day.isoformat())
+    """Type a date the Italian way (dd/mm/yyyy), then leave the field: the calendar closes."""
+    page.fill(selector, dates.fmt(day))
+    page.press(selector, "Tab")  # the calendar hides on Tab (Enter would submit)
+    expect(page.locator(".data-it-popup")).to_have_count(0)
+    expect(page.locator(selector)).to_have_value(dates.fmt(day))
 
 
 def expect_flash(page: Page, text: str, category: str = "success") -> None:
@@ -289,7 +289,7 @@ def test_referral_to_hiring_in_a_real_browser(live_server, page, dialogs, tmp_pa
 
     # 2. Intake, then the first interview (both dated today, the forms' default).
     expect(page.locator("form#step-take_in_charge input[name=data]")).to_have_value(
-        today.isoformat()
+        dates.fmt(today)
     )
     submit_step(page, "take_in_charge")
     expect_flash(page, tr("Path taken in charge."))
@@ -340,10 +340,11 @@ def test_referral_to_hiring_in_a_real_browser(live_server, page, dialogs, tmp_pa
     page.goto(case_url)
     activate = page.locator("form#step-activate")
     expect(activate.locator(f"input[name=postazione][value='{s.postazione}']")).to_be_checked()
-    expect(activate.locator("input[name=data]")).to_have_value(today.isoformat())
+    expect(activate.locator("input[name=data]")).to_have_value(dates.fmt(today))
     activate.locator("input[name=data_fine_prevista]").fill(
-        (today + dt.timedelta(days=90)).isoformat()
+        dates.fmt(today + dt.timedelta(days=90))
     )
+    activate.locator("input[name=data_fine_prevista]").press("Tab")  # the calendar closes
     submit_step(page, "activate")
     expect_flash(page, tr("Path activated at %(post)s.", post=s.post_label))
     expect(state).to_have_text(live_server.state(StatoPercorso.ATTIVO))

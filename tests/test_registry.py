@@ -31,8 +31,9 @@ def test_a_codice_fiscale_identifies_one_person(en):
     with pytest.raises(DomainError) as refused:
         require_unique_fiscal_code(en, twin)
     assert refused.value.field == "codice_fiscale"
-    assert refused.value.message == (f"A person with codice fiscale {first.codice_fiscale} already exists: "
-                                     f"{first} (record {first.id}).")
+    assert refused.value.message == (f"A person with codice fiscale {first.codice_fiscale} is already "
+                                     f"registered: {first}.")
+    assert refused.value.existing is first
 
 
 def test_a_fiscal_code_identifies_one_host(en):

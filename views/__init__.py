@@ -40,6 +40,7 @@ from .anagrafiche import (
 )
 from .base import SecureIndexView
 from .fatture import FatturaView, PagamentoView
+from .fields import date_locale
 from .percorsi import AddebitoView, DiarioView, OreView, PercorsoView, VoucherView
 from .programmi import BudgetView, ProgrammaView, VoceListinoView
 from .scadenze import ScadenzeView
@@ -83,6 +84,7 @@ def init_admin(app: Flask) -> Admin:
         index_view=SecureIndexView(name=_l("Home"), url="/admin"),
     )
     app.jinja_env.globals["euro"] = euro
+    app.jinja_env.globals["date_locale"] = date_locale
     with app.app_context():
         for view_cls, model, name, endpoint, category in VIEWS:
             admin.add_view(view_cls(model, name=name, endpoint=endpoint, category=category))

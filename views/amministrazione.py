@@ -13,9 +13,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import PasswordField, SelectField
 
 from models import RegistroAudit, Utente
+from models import validation as v
 from models.errors import DomainError
 
 from .base import RoleModelView
+from .converters import check
 
 
 class UtenteView(RoleModelView):
@@ -30,7 +32,10 @@ class UtenteView(RoleModelView):
     form_columns = ("email", "nome", "cognome", "roles", "comune", "lingua", "active", "nuova_password")
     form_extra_fields = {"nuova_password": PasswordField(_l("New password"))}
     form_overrides = {"lingua": SelectField}
-    form_args = {"lingua": {"choices": [("it", "Italiano"), ("en", "English")]}}
+    form_args = {
+        "lingua": {"choices": [("it", "Italiano"), ("en", "English")]},
+        "email": {"validators": [check(v.clean_email)]},
+    }
     form_ajax_refs = {"comune": {"fields": ("nome", "codice_istat"), "order_by": "nome"}}
     column_labels = {
         "email": _l("E-mail"),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from models import DatiSensibili, EnteOspitante, Persona, Postazione, db
 from models import validation as v
 from models.errors import DomainError
-from models.operations.anagrafiche import require_unique_fiscal_code
+from models.operations.anagrafiche import require_one_sensitive_record
 
 from .base import RoleModelView
 from .converters import check
@@ -57,6 +57,7 @@ class PersonaView(RoleModelView):
         "nome",
         "data_nascita",
         "sesso",
+        "comune_nascita",
         "comune_residenza",
         "indirizzo",
         "cap",
@@ -69,6 +70,8 @@ class PersonaView(RoleModelView):
     column_details_exclude_list = ("dati_sensibili",)
     form_args = {
         "codice_fiscale": {"validators": [check(v.clean_codice_fiscale)]},
+        # Two-digit years of a birth date are in the past: 7/3/88 is 1988.
+        "data_nascita": {"past": True},
         "cap": {"validators": [check(v.clean_cap)]},
         "email": {"validators": [check(v.clean_email)]},
     }
@@ -80,6 +83,7 @@ class PersonaView(RoleModelView):
         "sesso": _l("Sex"),
         "comune_residenza": _l("Comune of residence"),
         "comune_residenza.nome": _l("Comune of residence"),
+        "comune_nascita": _l("Birthplace"),
         "indirizzo": _l("Address"),
         "cap": _l("CAP"),
         "telefono": _l("Phone"),
@@ -91,12 +95,13 @@ class PersonaView(RoleModelView):
     }
 
     form_ajax_refs = {
-        "comune_residenza": {"fields": ("nome", "codice_istat"), "order_by": "nome"}
+        "comune_residenza": {"fields": ("nome", "codice_istat"), "order_by": "nome"},
+        "comune_nascita": {"fields": ("nome", "codice_istat"), "order_by": "nome"},
+    }
+    column_descriptions = {
+        "comune_nascita": _l("If the person was born in one of these Comuni: checked against the codice fiscale."),
     }
 
-    def check_model(self, model, is_created):
-        """A codice fiscale identifies one person (models/operations/anagrafiche.py)."""
-        require_unique_fiscal_code(db.session, model)
 
 
 class DatiSensibiliView(RoleModelView):
@@ -129,6 +134,8 @@ class DatiSensibiliView(RoleModelView):
     }
 
     def check_model(self, model, is_created):
+        """One record per person, never written over (models/operations/anagrafiche.py)."""
+        require_one_sensitive_record(db.session, model)
         p = model.percentuale_invalidita
         if p is not None and not (0 <= p <= 100):
             raise DomainError(
@@ -148,9 +155,11 @@ class ComuneView(RoleModelView):
     column_default_sort = ("nome", False)
     column_searchable_list = ("nome", "codice_istat")
     column_filters = ("provincia", "split_payment")
-    form_columns = ("nome", "provincia", "codice_istat", "cap", "codice_fiscale", "codice_ipa", "pec", "split_payment")
+    form_columns = ("nome", "provincia", "codice_istat", "codice_catastale", "cap", "codice_fiscale", "codice_ipa",
+                    "pec", "split_payment")
     form_args = {
         "codice_istat": {"validators": [check(v.clean_codice_istat)]},
+        "codice_catastale": {"validators": [check(v.clean_codice_catastale)]},
         "provincia": {"validators": [check(v.clean_provincia)]},
         "cap": {"validators": [check(v.clean_cap)]},
         "codice_fiscale": {"validators": [check(lambda x: v.clean_partita_iva(x, "codice_fiscale"))]},
@@ -161,6 +170,7 @@ class ComuneView(RoleModelView):
         "nome": _l("Name"),
         "provincia": _l("Province"),
         "codice_istat": _l("ISTAT code"),
+        "codice_catastale": _l("Cadastral code"),
         "cap": _l("CAP"),
         "codice_fiscale": _l("Fiscal code"),
         "codice_ipa": _l("IPA office code"),
@@ -217,9 +227,6 @@ class EnteOspitanteView(RoleModelView):
 
     form_ajax_refs = {"comune": {"fields": ("nome", "codice_istat"), "order_by": "nome"}}
 
-    def check_model(self, model, is_created):
-        """A fiscal code identifies one host (models/operations/anagrafiche.py)."""
-        require_unique_fiscal_code(db.session, model)
 
 
 class PostazioneView(RoleModelView):

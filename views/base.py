@@ -12,16 +12,29 @@ from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (keeps adm
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import format_decimal, gettext
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from wtforms import ValidationError
 
 from models import db
+from models import validation as v
+from models.dates import check_record_dates
 from models.errors import DomainError, integrity_message
+from models.operations.anagrafiche import require_unique
 
 from .converters import ItFilterConverter, ItModelConverter
+from .fields import ConsoleForm, record_link
 from .formatting import IT_DETAIL_TYPES, IT_EXPORT_TYPES, IT_TYPES, money
 from .scoping import CappedCountQuery, ScopedAjaxLoader, scope_query, scoped_comune_id, user_roles
+
+
+class LinkedValidationError(ValidationError):
+    """A refusal whose message links to the record the input collides with."""
+
+    def __init__(self, markup: Markup):
+        super().__init__(str(markup))
+        self.markup = markup
 
 
 class RoleGate:
@@ -80,6 +93,7 @@ class RoleModelView(RoleGate, ModelView):
     named_filter_urls = True
     column_type_formatters = IT_TYPES
     model_form_converter = ItModelConverter
+    form_base_class = ConsoleForm
     filter_converter = ItFilterConverter()
     column_type_formatters_export = IT_EXPORT_TYPES
     column_type_formatters_detail = IT_DETAIL_TYPES
@@ -172,9 +186,8 @@ class RoleModelView(RoleGate, ModelView):
 
     def get_one(self, id):
         pk = getattr(self.model, self._primary_key)
-        try:
-            value = pk.type.python_type(id)
-        except (TypeError, ValueError):
+        value = v.parse_id(id)  # "1,2", "abc" or 99999999999999999999 name no record
+        if value is None:
             return None
         return self.get_query().filter(pk == value).one_or_none()
 
@@ -189,14 +202,20 @@ class RoleModelView(RoleGate, ModelView):
         try:
             # Checks query the database: they must not flush the half-validated row.
             with db.session.no_autoflush:
-                self.check_model(model, is_created)
+                # A value that identifies a record, a second time: named, if the user may see it.
+                require_unique(db.session, model, scoped_comune_id())
+                check_record_dates(model)
                 validate = getattr(model, "validate_model", None)
                 if validate:
                     validate()
+                self.check_model(model, is_created)
         except DomainError as exc:
             field = getattr(form, exc.field, None) if exc.field else None
             if field is not None and hasattr(field, "errors"):
                 field.errors = list(field.errors) + [exc.message]
+            link = record_link(self, exc.existing) if exc.existing is not None else None
+            if link is not None:
+                raise LinkedValidationError(Markup("{} {}").format(exc.message, link)) from None
             raise ValidationError(exc.message) from None
         db.session.flush()
         self._check_in_scope(model)
@@ -231,6 +250,9 @@ class RoleModelView(RoleGate, ModelView):
             return False
 
     def handle_view_exception(self, exc):
+        if isinstance(exc, LinkedValidationError):
+            flash(exc.markup, "error")
+            return True
         if isinstance(exc, IntegrityError):
             flash(integrity_message(exc), "error")
             return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
@@ -16,10 +16,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from models import Addebito, Fattura, Pagamento, Percorso, RigaFattura, clock, db
+from models import Addebito, Fattura, Pagamento, Percorso, RigaFattura, clock, dates, db
 from models.base import StatoFattura
 from models.errors import DomainError
 from models.operations import fatture as ops
+from models.validation import parse_decimal, parse_id
 
 from .base import RoleModelView
 from .exports import fatturapa
@@ -65,27 +66,21 @@ def agenzia() -> fatturapa.Agenzia:
 
 
 def _date(name: str, default: dt.date | None = None) -> dt.date:
-    value = request.values.get(name, "")
-    if not value and default is not None:
-        return default
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DomainError(gettext("Please enter a valid date.")) from None
+    """A date typed the Italian way (models/dates.py); ``default`` when left blank."""
+    day = dates.parse_date(request.values.get(name, ""), field=name)
+    if day is None:
+        if default is not None:
+            return default
+        raise DomainError(gettext("Please enter the date (dd/mm/yyyy)."), name)
+    return day
 
 
 def _amount(text: str) -> Decimal:
-    """An amount typed the Italian way (1.234,50) or with a dot (1234.50)."""
-    s = (text or "").replace("€", "").replace(" ", "").strip()
-    if "," in s:
-        s = s.replace(".", "").replace(",", ".")
-    try:
-        value = Decimal(s)
-    except InvalidOperation:
-        raise DomainError(gettext("Please enter the amount, e.g. 1.234,50.")) from None
-    if value != value.quantize(Decimal("0.01")):
-        raise DomainError(gettext("An amount has at most two decimals."))
-    return value.quantize(Decimal("0.01"))
+    """An amount typed the Italian way (1.234,50 or 1234,50; 1234.50 too)."""
+    value = parse_decimal(text, places=2, digits=12, field="importo")
+    if value is None:
+        raise DomainError(gettext("Please enter the amount, e.g. 1.234,50."))
+    return value
 
 
 def quantity(value) -> str:
@@ -173,7 +168,7 @@ class FatturaView(RoleModelView):
     def _selected(self, ids) -> list[Fattura]:
         """The selected rows through the scoped query; ids arrive as strings, and PostgreSQL
         refuses to compare an integer key with get_query_for_ids' VARCHAR parameters."""
-        keys = [int(i) for i in ids if str(i).isdigit()]
+        keys = [k for k in map(parse_id, ids) if k is not None]
         return self.get_query().filter(Fattura.id.in_(keys)).order_by(Fattura.id).all()
 
     # -- transitions: one transaction per invoice, so a refusal never leaves a gap ----------
@@ -262,7 +257,7 @@ class FatturaView(RoleModelView):
             taxable=f.imponibile if f.imponibile is not None else taxable,
             vat=f.iva if f.iva is not None else vat,
             due=ops.amount_due(f), paid=ops.amount_paid(db.session, f), notes=notes,
-            manage=may_manage(), issued=f.stato in ops.NUMBERED, today=clock.today().isoformat(),
+            manage=may_manage(), issued=f.stato in ops.NUMBERED, today=dates.fmt(clock.today()),
             S=StatoFattura, labels=LABELS, q=quantity, amount_input=amount_input,
         )
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
+import re
 import tempfile
 
 from flask import flash, redirect, request, send_file, url_for
@@ -14,7 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from models import Comune, EnteOspitante, Percorso, clock, db
+from models.dates import MAX_DATE, MIN_DATE
 from models.indennita import count_paths, fogli_ore, riepilogo_indennita, selection
+from models.validation import parse_id
 
 from .base import RoleBaseView
 from .exports.fogli_ore import build_fogli_ore, build_riepilogo
@@ -28,13 +30,23 @@ STREAM_ABOVE = 2000
 
 
 def parse_month(text: str | None) -> tuple[int, int] | None:
-    """``2025-03`` -> (2025, 3); None when malformed."""
-    try:
-        year, month = (int(x) for x in (text or "").split("-"))
-        dt.date(year, month, 1)
-    except ValueError:
+    """``03/2025``, ``3/2025`` or ``2025-03`` -> (2025, 3); None when malformed."""
+    value = (text or "").strip()
+    if match := re.fullmatch(r"(\d{1,2})[/.\-](\d{4})", value):
+        month, year = int(match[1]), int(match[2])
+    elif match := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
+        year, month = int(match[1]), int(match[2])
+    else:
+        return None
+    if not (1 <= month <= 12 and MIN_DATE.year <= year <= MAX_DATE.year):
         return None
     return year, month
+
+
+def month_text(ym: str) -> str:
+    """``2025-03`` as the month field shows it: 03/2025."""
+    parsed = parse_month(ym)
+    return f"{parsed[1]:02d}/{parsed[0]}" if parsed else ym
 
 
 def current_month() -> str:
@@ -80,10 +92,10 @@ class FogliOreView(RoleBaseView):
     permissions = {"operatore": "r", "pal": "r", "amministrazione": "r"}
 
     def _chosen(self) -> dict:
-        ids = [int(x) for x in request.args.getlist("ids") if x.isdigit()]
+        ids = [i for i in map(parse_id, request.args.getlist("ids")) if i is not None]
         return {
-            "comune_id": request.args.get("comune", type=int),
-            "ente_id": request.args.get("ente", type=int),
+            "comune_id": request.args.get("comune", type=parse_id),
+            "ente_id": request.args.get("ente", type=parse_id),
             "ids": ids or None,
         }
 
@@ -92,7 +104,7 @@ class FogliOreView(RoleBaseView):
         chosen = self._chosen()
         return self.render(
             "admin/fogli_ore.html",
-            mese=request.args.get("mese") or current_month(),
+            mese=month_text(request.args.get("mese") or current_month()),
             # Id and name rows for the menus: thousands of hosts, no ORM objects to build.
             comuni=db.session.execute(select(Comune.id, Comune.nome).order_by(Comune.nome)).all(),
             ente=db.session.get(EnteOspitante, chosen["ente_id"]) if chosen["ente_id"] else None,

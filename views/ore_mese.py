@@ -15,6 +15,7 @@ from models import Ore, Percorso, clock, db
 from models.base import TipoOre
 from models.errors import DomainError
 from models.operations import ore as ore_ops
+from models.validation import parse_id
 
 from .scoping import scope_query
 
@@ -35,7 +36,7 @@ class MonthGridMixin:
     @expose("/mese/", methods=("GET", "POST"))
     def month_view(self):
         self.require("ce")  # the view's role gate: the grid creates and edits hours
-        pid = request.values.get("percorso", type=int)
+        pid = parse_id(request.values.get("percorso"))
         p = scope_query(db.session.query(Percorso), Percorso).filter(Percorso.id == pid).one_or_none()
         if p is None:
             abort(404)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask import has_request_context, request
 from flask_admin.model.form import InlineFormAdmin
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import ValidationError
 
@@ -23,7 +25,9 @@ from models import (
 )
 from models.errors import DomainError
 from models.operations import ore as ore_ops
+from models.operations import prezzi
 from models.operations import voucher as voucher_ops
+from models.validation import parse_id
 
 from .base import RoleModelView
 from .fogli_ore import FogliOreActionMixin
@@ -188,10 +192,31 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
             model.assistente_sociale_id = current_user.id
 
 
+def _voucher_path_id() -> int | None:
+    """The path of the voucher being written: posted, passed in the URL, or the edited one's."""
+    if request.method == "POST" and "percorso" in request.form:
+        return parse_id(request.form.get("percorso"))
+    if request.args.get("percorso"):
+        return parse_id(request.args.get("percorso"))
+    vid = parse_id(request.args.get("id"))
+    if vid is not None and request.endpoint == "voucher.edit_view":
+        return db.session.scalar(select(Voucher.percorso_id).where(Voucher.id == vid))
+    return None
+
+
+def _voucher_items():
+    """Only the path's programme's price list (models/operations/prezzi.py); the proposal
+    checks it again on save (models/operations/voucher.py)."""
+    if not has_request_context():
+        return []
+    return prezzi.items_for_path(db.session, _voucher_path_id())
+
+
 class RigaVoucherInline(InlineFormAdmin):
     form_columns = ("id", "voce_listino", "quantita")
     form_label = _l("Lines")
     column_labels = {"voce_listino": _l("Price-list item"), "quantita": _l("Quantity")}
+    form_args = {"voce_listino": {"query_factory": _voucher_items}}
 
 
 class VoucherView(RoleModelView):

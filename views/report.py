@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, request
+from flask import Response, abort, flash, request
 from flask_admin import expose
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from models import Comune, clock, db
+from models import Comune, clock, dates, db
 from models import reports as r
 from models.base import euro
+from models.errors import DomainError
 from models.reports import compute
+from models.validation import parse_id
 
 from .base import RoleBaseView
 from .exports.report import TITOLI, sottotitolo, tabelle, workbook
@@ -28,9 +30,11 @@ SCORCIATOIE = {
 
 
 def _date(name: str) -> dt.date | None:
+    """A period end typed the Italian way (models/dates.py); a malformed one is said."""
     try:
-        return dt.date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
+        return dates.parse_date(request.args.get(name, ""))
+    except DomainError as exc:
+        flash(exc.message, "error")
         return None
 
 
@@ -78,7 +82,7 @@ class ReportView(RoleBaseView):
         if not 2000 <= anno <= 2100:
             anno = clock.today().year
         shortcut = request.args.get("periodo", "")
-        comune_id = request.args.get("comune", type=int)
+        comune_id = request.args.get("comune", type=parse_id)
         comune = db.session.get(Comune, comune_id) if comune_id else None
         periodo = _periodo(kind, anno, shortcut)
         tables = tabelle(kind, compute(db.session, kind, periodo, comune.id if comune else None))

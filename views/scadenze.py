@@ -9,6 +9,7 @@ from sqlalchemy.orm import lazyload
 
 from models import Comune, Utente, clock, db
 from models.queries import deadlines_page
+from models.validation import MAX_ID, parse_id
 
 from .base import RoleBaseView
 from .scoping import scoped_comune_id
@@ -27,9 +28,9 @@ class ScadenzeView(RoleBaseView):
     def index(self):
         today = clock.today()
         horizon = min(max(request.args.get("giorni", 7, type=int), 0), 90)
-        comune_id = request.args.get("comune", type=int) or scoped_comune_id()
-        operatore_id = request.args.get("operatore", type=int)
-        page = max(request.args.get("page", 0, type=int), 0)
+        comune_id = request.args.get("comune", type=parse_id) or scoped_comune_id()
+        operatore_id = request.args.get("operatore", type=parse_id)
+        page = min(max(request.args.get("page", 0, type=int), 0), MAX_ID)
         total, overdue, rows = deadlines_page(db.session, today, horizon, comune_id, operatore_id,
                                               page, PER_PAGE)
         return self.render(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Query, contains_eager
 
 from models.queries import among, paths_of_people, people_found
 from models.scoping import comune_filter
+from models.validation import MAX_ID, parse_id
 
 #: Lookups never return more than this many rows, whatever ``limit`` the client asks.
 AJAX_LIMIT = 20
@@ -65,14 +66,15 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
     def get_one(self, pk):
         pk_col = getattr(self.model, self.pk)
-        try:
-            value = pk_col.type.python_type(pk)
-        except (TypeError, ValueError):
+        value = parse_id(pk)  # malformed or out-of-range ids name no record
+        if value is None:
             return None
         return self.get_query().filter(pk_col == value).one_or_none()
 
     def get_list(self, term, offset=0, limit=AJAX_LIMIT):
-        return super().get_list(term, offset, min(int(limit or AJAX_LIMIT), AJAX_LIMIT))
+        offset = min(max(int(offset or 0), 0), MAX_ID)
+        limit = min(max(int(limit or AJAX_LIMIT), 1), AJAX_LIMIT)
+        return super().get_list((term or "").replace("\x00", ""), offset, limit)
 
 
 def people_search(column, search: str):

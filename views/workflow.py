@@ -28,6 +28,7 @@ from models import (
     RigaVoucher,
     Voucher,
     clock,
+    dates,
     db,
 )
 from models.base import StatoVoucher, TipoContratto, TipoOre
@@ -38,18 +39,19 @@ from models.operations import voucher as voucher_ops
 from models.operations.prezzi import voucher_totals
 from models.operations.workflow import STEPS, available_steps, may_take
 from models.queries import matching_positions
+from models.validation import parse_id, parse_int
 
 
 def _user():
     return current_user._get_current_object()
 
 
-def _date(name: str) -> dt.date:
-    value = request.form.get(name, "")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DomainError(gettext("Please enter a valid date.")) from None
+def _date(name: str, required: bool = True) -> dt.date | None:
+    """A date of a step form, typed the Italian way (models/dates.py)."""
+    day = dates.parse_date(request.form.get(name, ""), field=name)
+    if day is None and required:
+        raise DomainError(gettext("Please enter the date (dd/mm/yyyy)."), name)
+    return day
 
 
 def _pending_voucher(p: Percorso) -> Voucher:
@@ -67,10 +69,9 @@ def _run_step(step: str, p: Percorso) -> str:
         ops.take_in_charge(session, p, _date("data"), user)
         return gettext("Path taken in charge.")
     if step == "extension":
-        try:
-            days = int(f.get("giorni", ""))
-        except ValueError:
-            raise DomainError(gettext("Please enter the number of days.")) from None
+        days = parse_int(f.get("giorni", ""), "giorni")
+        if days is None:
+            raise DomainError(gettext("Please enter the number of days."))
         ops.grant_intake_extension(session, p, days, f.get("motivo", ""), by=user)
         return gettext("Intake extension granted.")
     if step == "interview":
@@ -83,14 +84,15 @@ def _run_step(step: str, p: Percorso) -> str:
         voucher_ops.reject_voucher(session, _pending_voucher(p), user, _date("data"), f.get("motivo", ""))
         return gettext("Voucher rejected: the path is back under evaluation.")
     if step == "activate":
-        post = session.get(Postazione, f.get("postazione", type=int) or 0)
+        post_id = parse_id(f.get("postazione"))
+        post = session.get(Postazione, post_id) if post_id else None
         if post is None:
             raise DomainError(gettext("Please choose a position."))
-        end = f.get("data_fine_prevista") or None
-        ops.activate(session, p, post, _date("data"), dt.date.fromisoformat(end) if end else None, by=user)
+        ops.activate(session, p, post, _date("data"), _date("data_fine_prevista", required=False), by=user)
         return gettext("Path activated at %(post)s.", post=str(post))
     if step == "hire":
-        employer = session.get(EnteOspitante, f.get("datore_lavoro", type=int) or 0)
+        employer_id = parse_id(f.get("datore_lavoro"))
+        employer = session.get(EnteOspitante, employer_id) if employer_id else None
         if employer is None:
             raise DomainError(gettext("Please choose the employer."))
         try:
@@ -120,6 +122,8 @@ class WorkflowMixin:
     @expose("/case/<int:id>/")
     def case_view(self, id):
         session = db.session
+        if parse_id(id) is None:
+            abort(404)
         # The path with its vouchers (lines, items) and diary in one statement.
         p = self.get_query().filter(Percorso.id == id).options(
             joinedload(Percorso.vouchers).joinedload(Voucher.righe).joinedload(RigaVoucher.voce_listino),
@@ -159,7 +163,7 @@ class WorkflowMixin:
             matches=matches,
             steps={step: step in available for step in STEPS},
             contracts=list(TipoContratto),
-            today=clock.today().isoformat(),
+            today=dates.fmt(clock.today()),
             TipoOre=TipoOre,
         )
 
@@ -183,7 +187,8 @@ class WorkflowMixin:
         if not may_take(step, None, _user()):
             abort(403)
         done, refused = 0, 0
-        for p in get_query_for_ids(self.get_query(), self.model, [int(i) for i in ids if str(i).isdigit()]).all():
+        keys = [k for k in map(parse_id, ids) if k is not None]
+        for p in get_query_for_ids(self.get_query(), self.model, keys).all():
             try:
                 operation(p)  # operations check every rule before they change anything
                 done += 1

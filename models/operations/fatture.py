@@ -17,6 +17,7 @@ from sqlalchemy import func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
+from .. import dates
 from ..anagrafiche import Comune
 from ..base import StatoFattura, TipoDocumento, TipoVoce, euro
 from ..errors import DomainError
@@ -26,6 +27,7 @@ from ..money import totals as money_totals
 from ..money import vat_summary as money_vat_summary
 from ..percorsi import Addebito, Percorso
 from ..programmi import Budget, Programma, VoceListino
+from ..validation import clean_text
 
 #: States of a numbered document (it was issued once, whatever happened next).
 NUMBERED = (StatoFattura.EMESSA, StatoFattura.PAGATA, StatoFattura.STORNATA)
@@ -356,6 +358,7 @@ def apply_payment(session: Session, p: Pagamento, f: Fattura | None = None) -> N
     if p.data is None or p.data < f.data:
         raise DomainError(gettext("A payment cannot precede the invoice date (%(date)s).",
                                   date=_day(f.data)), "data")
+    dates.check_not_future(p.data, "data", gettext("A payment"))
     others = select(func.coalesce(func.sum(Pagamento.importo), 0)).where(Pagamento.fattura_id == f.id)
     if p.id is not None:
         others = others.where(Pagamento.id != p.id)
@@ -370,6 +373,7 @@ def apply_payment(session: Session, p: Pagamento, f: Fattura | None = None) -> N
 def record_payment(session: Session, f: Fattura, day: dt.date, importo: Decimal,
                    riferimento: str | None = None) -> Pagamento:
     """Record a payment received against an issued invoice (see ``apply_payment``)."""
+    riferimento = clean_text((riferimento or "").strip(), "riferimento", max_length=100)
     _lock(session, f)
     p = Pagamento(data=day, importo=importo, riferimento=(riferimento or None))
     apply_payment(session, p, f)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext
 from sqlalchemy import func, select
@@ -19,6 +19,7 @@ from .. import clock
 from ..base import StatoVoucher, TipoOre, TipoVoce
 from ..errors import DomainError
 from ..percorsi import Addebito, Ore, Percorso
+from ..validation import parse_decimal
 from .prezzi import price_item
 
 
@@ -144,14 +145,13 @@ def delete_hours(session: Session, row: Ore) -> None:
 
 
 def parse_hours(text: str) -> Decimal | None:
-    """'7,5' or '7.5' -> Decimal('7.5'); blank -> None."""
-    text = (text or "").strip().replace(",", ".")
-    if not text:
-        return None
+    """'7,5' or '7.5' -> Decimal('7.5'); blank -> None. NaN, infinities and garbage are
+    refused, as are more than two decimals (the column's scale)."""
     try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise DomainError(gettext("%(value)s is not a number of hours.", value=text)) from None
+        return parse_decimal(text, places=2, digits=5)
+    except DomainError as exc:
+        raise DomainError(gettext("%(value)s is not a number of hours: %(reason)s",
+                                  value=(text or "").strip()[:20], reason=exc.message)) from None
 
 
 def save_month(session: Session, p: Percorso, year: int, month: int, tipo: TipoOre,

@@ -16,23 +16,29 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import clock
+from .. import clock, dates
 from ..anagrafiche import EnteOspitante, Postazione
 from ..base import Esito, StatoPercorso, StatoVoucher, TipoContratto, TipologiaPercorso, TipoVoce
 from ..errors import DomainError
 from ..percorsi import Addebito, Percorso
 from ..queries import ACCEPTS, HOLDS_SEAT
+from ..validation import clean_text
 from .prezzi import price_item
 from .workflow import require_step
 
 S = StatoPercorso
 #: Categories whose internships may last up to 24 months (L. 68/99, social inclusion).
 LONG_INTERNSHIP_CATEGORIES = {"L68", "L381", "SOSTEGNO_REDDITO"}
+#: A group referral's extension: a few weeks, a year at the very most.
+MAX_EXTENSION_DAYS = 365
 
 
-def _require_date(day: dt.date, not_before: dt.date | None, what: str) -> None:
+def _require_date(day: dt.date, not_before: dt.date | None, what: str, p: Percorso | None = None) -> None:
+    """A step's date: not in the future, inside the programme's period, not before ``not_before``."""
     if day > clock.today():
         raise DomainError(gettext("The date cannot be in the future."))
+    if p is not None:
+        dates.check_in_programme(day, p.programma)
     if not_before and day < not_before:
         raise DomainError(
             gettext(
@@ -48,7 +54,7 @@ def take_in_charge(session: Session, p: Percorso, day: dt.date, operatore=None) 
     """Presa in carico: the agency takes the referred person in charge. ``operatore``, the case
     worker taking it (checked as the acting user), becomes the path's if it has none."""
     require_step("take_in_charge", p, operatore)
-    _require_date(day, p.data_segnalazione, gettext("referral date"))
+    _require_date(day, p.data_segnalazione, gettext("referral date"), p)
     p.stato, p.data_presa_in_carico = S.PRESO_IN_CARICO, day
     if operatore is not None and p.operatore_id is None:
         p.operatore = operatore
@@ -58,7 +64,7 @@ def take_in_charge(session: Session, p: Percorso, day: dt.date, operatore=None) 
 def record_first_interview(session: Session, p: Percorso, day: dt.date, by=None) -> None:
     """Colloquio di primo livello: the evaluation starts."""
     require_step("interview", p, by)
-    _require_date(day, p.data_presa_in_carico, gettext("intake date"))
+    _require_date(day, p.data_presa_in_carico, gettext("intake date"), p)
     p.stato, p.data_primo_colloquio = S.IN_VALUTAZIONE, day
     session.flush()
 
@@ -66,8 +72,11 @@ def record_first_interview(session: Session, p: Percorso, day: dt.date, by=None)
 def grant_intake_extension(session: Session, p: Percorso, days: int, reason: str, by=None) -> None:
     """A group referral may get a justified extension of the intake deadline."""
     require_step("extension", p, by)
+    reason = clean_text(reason, "motivo")
     if days <= 0 or not (reason or "").strip():
         raise DomainError(gettext("An intake extension needs its days and a reason."))
+    if days > MAX_EXTENSION_DAYS:
+        raise DomainError(gettext("An intake extension is at most %(max)s days.", max=MAX_EXTENSION_DAYS))
     p.proroga_giorni, p.motivo_proroga = days, reason.strip()
     session.flush()
 
@@ -140,6 +149,8 @@ def activate(session: Session, p: Percorso, post: Postazione, start: dt.date, pl
         raise DomainError(gettext("The path has no approved voucher."))
     if start > clock.today():
         raise DomainError(gettext("The date cannot be in the future."))
+    dates.check_in_programme(start, p.programma)
+    dates.check_in_programme(planned_end, p.programma, what=gettext("The planned end"))
     if start < p.data_presa_in_carico:
         raise DomainError(gettext("The start date cannot precede the intake date."))
     if planned_end is not None and planned_end < start:
@@ -161,7 +172,7 @@ def hire(session: Session, p: Percorso, day: dt.date, employer: EnteOspitante, c
          by=None) -> None:
     """Esito: hired. Bills a hiring unless an internship ends with its own host hiring."""
     require_step("hire", p, by)
-    _require_date(day, p.data_avvio or p.data_presa_in_carico, gettext("start date"))
+    _require_date(day, p.data_avvio or p.data_presa_in_carico, gettext("start date"), p)
     same_host = (
         p.tipologia == TipologiaPercorso.TIROCINIO
         and p.postazione is not None
@@ -180,9 +191,10 @@ def hire(session: Session, p: Percorso, day: dt.date, employer: EnteOspitante, c
 def _close(session: Session, p: Percorso, step: str, state: StatoPercorso, day: dt.date, reason: str, by,
            esito: Esito | None = None) -> None:
     require_step(step, p, by)
+    reason = clean_text(reason, "motivo")
     if not (reason or "").strip():
         raise DomainError(gettext("Please give the reason."))
-    _require_date(day, p.data_avvio or p.data_segnalazione, gettext("start date"))
+    _require_date(day, p.data_avvio or p.data_segnalazione, gettext("start date"), p)
     # The outcome is written with the state: a concluded path without one breaks a CHECK.
     p.stato, p.data_fine, p.motivo_chiusura, p.esito = state, day, reason.strip(), esito
     session.flush()

@@ -47,6 +47,19 @@ def price_item(session: Session, programma: Programma, tipo: TipoVoce, day: dt.d
     return voce
 
 
+def items_for_path(session: Session, percorso_id: int | None):
+    """The price-list items a voucher of path ``percorso_id`` may use: its programme's
+    (DOMAIN.md, "Prices"); every programme's when the path is not known yet."""
+    from ..percorsi import Percorso
+
+    stmt = select(VoceListino).order_by(VoceListino.programma_id, VoceListino.codice,
+                                        VoceListino.valido_dal.desc())
+    if percorso_id is not None:
+        stmt = stmt.where(VoceListino.programma_id == select(Percorso.programma_id)
+                          .where(Percorso.id == percorso_id).scalar_subquery())
+    return session.scalars(stmt).all()
+
+
 def voucher_totals(voucher) -> tuple[Decimal, Decimal, Decimal]:
     """Taxable, VAT and gross of a voucher's lines (models/money.py: lines rounded half-up,
     VAT per rate)."""

@@ -13,11 +13,12 @@ import datetime as dt
 from flask_babel import gettext
 from sqlalchemy.orm import Session
 
-from .. import clock
+from .. import clock, dates
 from ..base import StatoPercorso, StatoVoucher, euro
 from ..errors import DomainError
 from ..percorsi import Voucher
 from ..queries import budget_figures, budget_for
+from ..validation import clean_text
 from .prezzi import is_valid_on, voucher_totals
 from .workflow import require_role
 
@@ -43,6 +44,8 @@ def propose_voucher(session: Session, v: Voucher, by=None) -> None:
         raise DomainError(gettext("The path already has a proposed voucher awaiting decision."))
     if not v.righe:
         raise DomainError(gettext("A voucher needs at least one line."))
+    check_proposal_date(v)
+    check_items(v)
     for riga in v.righe:
         if riga.voce_listino is not None and not is_valid_on(riga.voce_listino, v.data_proposta):
             raise DomainError(
@@ -53,6 +56,46 @@ def propose_voucher(session: Session, v: Voucher, by=None) -> None:
     session.flush()
 
 
+def check_proposal_date(v: Voucher) -> None:
+    """The proposal follows the first interview, is not in the future and falls inside the
+    programme's period (DOMAIN.md, "The flow" step 5)."""
+    p, day = v.percorso, v.data_proposta
+    if day is None:
+        raise DomainError(gettext("Please enter the proposal date."), "data_proposta")
+    dates.check_not_future(day, "data_proposta", gettext("The proposal date"))
+    dates.check_in_programme(day, p.programma, "data_proposta", gettext("The proposal date"))
+    if p.data_primo_colloquio and day < p.data_primo_colloquio:
+        raise DomainError(
+            gettext("The proposal (%(day)s) cannot precede the first interview (%(interview)s).",
+                    day=dates.fmt(day), interview=dates.fmt(p.data_primo_colloquio)),
+            "data_proposta",
+        )
+
+
+def check_items(v: Voucher) -> None:
+    """DOMAIN.md, "Prices": a voucher is priced from its path's programme's price list only,
+    one line per item."""
+    p, seen = v.percorso, set()
+    for riga in v.righe:
+        voce = riga.voce_listino
+        if voce is None:
+            continue
+        if voce.programma_id != p.programma_id:
+            raise DomainError(
+                gettext("The item %(item)s belongs to the price list of another programme "
+                        "(%(other)s), not of %(programme)s.",
+                        item=voce.descrizione, other=str(voce.programma), programme=str(p.programma)),
+                "righe",
+            )
+        if voce.id in seen:
+            raise DomainError(
+                gettext("The item %(item)s appears twice: put its whole quantity on one line.",
+                        item=voce.descrizione),
+                "righe",
+            )
+        seen.add(voce.id)
+
+
 def _require_pending(v: Voucher) -> None:
     if v.stato != StatoVoucher.PROPOSTO or v.percorso.stato != StatoPercorso.VOUCHER_PROPOSTO:
         raise DomainError(gettext("%(voucher)s is not awaiting a decision.", voucher=str(v)))
@@ -61,6 +104,7 @@ def _require_pending(v: Voucher) -> None:
 def _require_decision_date(v: Voucher, day: dt.date) -> None:
     if day > clock.today():
         raise DomainError(gettext("The date cannot be in the future."))
+    dates.check_in_programme(day, v.percorso.programma)
     if day < v.data_proposta:
         raise DomainError(gettext("The decision cannot precede the proposal."))
 
@@ -104,6 +148,7 @@ def reject_voucher(session: Session, v: Voucher, decisore, day: dt.date, reason:
     """The PAL manager rejects with a reason: the path goes back to evaluation."""
     require_role("reject", decisore)
     _require_pending(v)
+    reason = clean_text(reason, "motivo")
     if not (reason or "").strip():
         raise DomainError(gettext("A rejected voucher needs a reason."))
     _require_decision_date(v, day)
