@@ -29,6 +29,7 @@ from models import Addebito, Percorso, VoceListino, Voucher, clock, db
 from models.base import Esito, StatoPercorso, StatoVoucher, TipoVoce
 
 from . import factories as f
+from .conftest import TEST_AGENCY, TEST_SECRETS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -132,6 +133,8 @@ def live_server(fresh_database_url):
     url = fresh_database_url
     app = create_app(
         {
+            **TEST_SECRETS,
+            **TEST_AGENCY,
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": url,
             # The browser posts the real forms, CSRF token included.

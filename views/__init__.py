@@ -40,6 +40,7 @@ from .anagrafiche import (
 )
 from .base import SecureIndexView
 from .fatture import FatturaView, PagamentoView
+from .hardening import csp_nonce
 from .percorsi import AddebitoView, DiarioView, OreView, PercorsoView, VoucherView
 from .programmi import BudgetView, ProgrammaView, VoceListinoView
 from .scadenze import ScadenzeView
@@ -81,6 +82,9 @@ def init_admin(app: Flask) -> Admin:
         name=_l("PAL console"),
         theme=Bootstrap4Theme(fluid=True, base_template="admin/console_base.html"),
         index_view=SecureIndexView(name=_l("Home"), url="/admin"),
+        # Flask-Admin writes this nonce on its <script> tags; views/hardening.py sends it in
+        # the Content-Security-Policy of the same response.
+        csp_nonce_generator=csp_nonce,
     )
     app.jinja_env.globals["euro"] = euro
     with app.app_context():
