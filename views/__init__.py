@@ -16,6 +16,7 @@ from models import (
     Diario,
     EnteOspitante,
     Fattura,
+    LetturaDatiSensibili,
     Ore,
     Pagamento,
     Percorso,
@@ -24,13 +25,21 @@ from models import (
     Programma,
     RegistroAudit,
     Ruolo,
+    TentativoAccesso,
     Utente,
     VoceListino,
     Voucher,
 )
 from models.base import euro
 
-from .amministrazione import CategoriaSvantaggioView, RegistroAuditView, RuoloView, UtenteView
+from .amministrazione import (
+    CategoriaSvantaggioView,
+    LetturaDatiSensibiliView,
+    RegistroAuditView,
+    RuoloView,
+    TentativoAccessoView,
+    UtenteView,
+)
 from .anagrafiche import (
     ComuneView,
     DatiSensibiliView,
@@ -72,6 +81,9 @@ VIEWS = (
     (RuoloView, Ruolo, _l("Roles"), "ruolo", AMMINISTRAZIONE),
     (CategoriaSvantaggioView, CategoriaSvantaggio, _l("Disadvantage categories"), "categoria", AMMINISTRAZIONE),
     (RegistroAuditView, RegistroAudit, _l("Audit log"), "audit", AMMINISTRAZIONE),
+    (TentativoAccessoView, TentativoAccesso, _l("Login log"), "accessi", AMMINISTRAZIONE),
+    (LetturaDatiSensibiliView, LetturaDatiSensibili, _l("Sensitive data readings"), "letture",
+     AMMINISTRAZIONE),
 )
 
 

@@ -6,6 +6,8 @@ says, rows scoped as views/scoping.py says.
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (keeps admin domain loaded)
@@ -56,6 +58,19 @@ class RoleGate:
         if not current_user.is_authenticated:
             return redirect(url_for("security.login", next=request.url))
         abort(403)
+
+
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d[\d.,]*")
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would run as a formula, made plain text by a leading
+    apostrophe (OWASP); numbers such as "-12,50" stay as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 class RoleBaseView(RoleGate, BaseView):
@@ -177,6 +192,10 @@ class RoleModelView(RoleGate, ModelView):
         except (TypeError, ValueError):
             return None
         return self.get_query().filter(pk == value).one_or_none()
+
+    def get_export_value(self, model, name):
+        """Every list export (CSV) writes formulas as text."""
+        return neutralise(super().get_export_value(model, name))
 
     @expose("/ajax/update/", methods=("POST",))
     def ajax_update(self):

@@ -97,8 +97,9 @@ def record_readings(session: Session, utente_id: int, persona_ids, azione: str) 
     if not ids:
         return 0
     now = clock.now()
-    session.execute(
-        insert(LetturaDatiSensibili),
+    # One executemany, whatever the page size (the list's statements stay flat).
+    session.connection().execute(
+        LetturaDatiSensibili.__table__.insert(),
         [
             {"momento": now, "utente_id": utente_id, "persona_id": pid, "azione": azione,
              "righe": len(ids)}
