@@ -60,7 +60,8 @@ class ConsoleLoginForm(LoginForm):
         if email and _refuse_if_throttled(self, email, None):
             return False
         ok = super().validate(**kwargs)
-        if not email:
+        if not email or (not ok and self.user is None and not self.email.errors):
+            # Refused before any credential was checked (e.g. an off-site ``next``).
             return ok
         if ok:
             esito = "ok"

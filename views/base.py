@@ -6,7 +6,9 @@ says, rows scoped as views/scoping.py says.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
 
 from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
@@ -194,8 +196,12 @@ class RoleModelView(RoleGate, ModelView):
         return self.get_query().filter(pk == value).one_or_none()
 
     def get_export_value(self, model, name):
-        """Every list export (CSV) writes formulas as text."""
-        return neutralise(super().get_export_value(model, name))
+        """Every list export (CSV) writes formulas as text; a related record is exported
+        as its text (a Comune's or a person's name can be the formula)."""
+        value = super().get_export_value(model, name)
+        if value is not None and not isinstance(value, (str, int, float, Decimal, dt.date)):
+            value = str(value)
+        return neutralise(value)
 
     @expose("/ajax/update/", methods=("POST",))
     def ajax_update(self):
