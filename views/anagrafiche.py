@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, request
+from flask import Response, abort, flash, redirect, request
 from flask_admin import expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -116,6 +116,15 @@ class PersonaView(RoleModelView):
 
     delete_operation = _erase
 
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        """An anonymised person is shown, never edited (its placeholders are not data)."""
+        persona = self.get_one(request.args.get("id", ""))
+        if persona is not None and persona.anonimizzata_il is not None:
+            flash(gettext("This person was anonymised: the record cannot be changed."), "error")
+            return redirect(self.get_url(".details_view", id=persona.id))
+        return super().edit_view()
+
     @expose("/gdpr/<int:id>/")
     def gdpr_export(self, id: int):
         """Everything held about the person, as JSON, for a role that may read the person;
@@ -124,9 +133,10 @@ class PersonaView(RoleModelView):
         if persona is None:
             abort(404)
         sensitive = DatiSensibiliView.grants("r")
-        record = person_record(db.session, persona, include_sensitive=sensitive)
         if sensitive and persona.dati_sensibili is not None:
+            # Logged first: the export lists its own reading too.
             log_readings([persona.id], "export_gdpr")
+        record = person_record(db.session, persona, include_sensitive=sensitive)
         now = clock.now()
         body = person_json(record, now.isoformat(timespec="seconds"), current_user.email)
         return Response(body, mimetype="application/json", headers={
