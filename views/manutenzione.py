@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import MetaData, select, text
 from sqlalchemy.engine import URL
 
@@ -72,6 +72,7 @@ def _print_snapshot(label: str) -> None:
 
 
 @click.command("backup")
+@with_appcontext
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The backup file to write (replaced if it exists).")
 def backup_command(output: Path) -> None:
@@ -113,6 +114,7 @@ def _check_sqlite_backup(path: Path) -> None:
 
 
 @click.command("restore")
+@with_appcontext
 @click.argument("backup", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_command(backup: Path, yes: bool) -> None:
