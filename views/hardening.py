@@ -42,8 +42,10 @@ log = logging.getLogger("console")
 
 #: What a neutral server says about itself (Werkzeug and gunicorn name themselves otherwise).
 SERVER_NAME = "console"
-#: Inline event handlers in server-rendered HTML (Flask-Admin's templates).
-HANDLER = re.compile(r'\son[a-z]+="([^"]*)"')
+#: Inline event handlers and javascript: links in server-rendered HTML (Flask-Admin's
+#: templates and ours), in either quoting.
+HANDLER = re.compile(r"""\son[a-z]+=(?:"([^"]*)"|'([^']*)')""")
+JS_LINK = re.compile(r"""\shref=(?:"javascript:([^"]*)"|'javascript:([^']*)')""")
 
 
 def csp_nonce() -> str:
@@ -58,12 +60,17 @@ def csp_nonce() -> str:
 def _handler_hashes(body: str) -> list[str]:
     """'sha256-...' of each distinct inline handler the page's own templates wrote.
 
-    Only a template can put a literal ``on...="`` in the page: data are escaped (``"`` is
-    ``&#34;``), so no value typed by a user is ever allowed by this."""
-    digests = set()
+    Only a template can put a literal ``on...="`` (or ``='``) in the page: data are escaped
+    (quotes become ``&#34;`` and ``&#39;``, ``tojson`` escapes them too), so no value typed by
+    a user is ever allowed by this."""
+    sources = set()
     for match in HANDLER.finditer(body):
-        code = html.unescape(match.group(1))
-        digests.add(base64.b64encode(hashlib.sha256(code.encode()).digest()).decode())
+        sources.add(html.unescape(match.group(1) or match.group(2) or ""))
+    for match in JS_LINK.finditer(body):
+        # Browsers hash a javascript: link with or without its scheme: both are allowed.
+        code = html.unescape(match.group(1) or match.group(2) or "")
+        sources |= {code, f"javascript:{code}"}
+    digests = {base64.b64encode(hashlib.sha256(c.encode()).digest()).decode() for c in sources}
     return [f"'sha256-{d}'" for d in sorted(digests)]
 
 
