@@ -36,12 +36,6 @@ def create_user(
     cognome: str = "",
 ) -> Utente:
     """Create a user with argon2-hashed password; flush, do not commit."""
-    # The console's password rule (length and zxcvbn strength, app.py), as on every form.
-    errors, password = _security.password_util.validate(
-        password, True, email=email, nome=nome, cognome=cognome
-    )
-    if errors:
-        raise DomainError(" ".join(str(e) for e in errors))
     known = ensure_roles(session)
     unknown = [r for r in roles if r not in known]
     if unknown:
@@ -56,6 +50,12 @@ def create_user(
         comune = session.scalar(select(Comune).where(Comune.codice_istat == comune_istat))
         if comune is None:
             raise DomainError(gettext("No Comune has ISTAT code %(code)s.", code=comune_istat))
+    # The console's password rule (length and zxcvbn strength, app.py), as on every form.
+    errors, password = _security.password_util.validate(
+        password, True, email=email, nome=nome, cognome=cognome
+    )
+    if errors:
+        raise DomainError(" ".join(str(e) for e in errors))
     user = Utente(
         email=email,
         nome=nome,

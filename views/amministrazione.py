@@ -61,7 +61,10 @@ class UtenteView(RoleModelView):
         if is_created and not password:
             raise DomainError(gettext("A new user needs a password."), "nuova_password")
         if password:
-            errors, password = _security.password_util.validate(password, False, user=model)
+            # The user's own words (not the model: it carries the typed password too).
+            errors, password = _security.password_util.validate(
+                password, True, email=model.email or "", nome=model.nome or "",
+                cognome=model.cognome or "")
             if errors:
                 raise DomainError(" ".join(errors), "nuova_password")
             model.password = hash_password(password)
