@@ -111,7 +111,8 @@ def security_headers(response):
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     hashes = []
-    if response.mimetype == "text/html" and not response.direct_passthrough:
+    if response.mimetype == "text/html" and not (response.direct_passthrough
+                                                  or response.is_streamed):
         hashes = _handler_hashes(response.get_data(as_text=True))
     headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), hashes)
     if not _is_static():
