@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, text
 
-from models import Comune, Pagamento, Programma, Utente, clock, db
+from models import Base, Comune, Pagamento, Programma, Utente, clock, db
 from models.operations.accessi import record_attempt, record_readings
 from seed.demo import load_demo
 from views import VIEWS
@@ -74,8 +74,11 @@ def poisoned(module_savepoint):
             "descrizione, modifiche) VALUES (:m, :u, 'create', 'persona', :r, 'x', '{}')"),
             {"m": clock.now(), "u": admin.id, "r": str(persona_id)})
         for table, column, prefix in POISON:
+            # Cut to the column's length (PostgreSQL refuses longer text).
+            size = getattr(Base.metadata.tables[table].c[column].type, "length", None) or 10_000
             db.session.execute(text(
-                f"UPDATE {table} SET {column} = :p || COALESCE({column}, '')"), {"p": prefix})
+                f"UPDATE {table} SET {column} = substr(:p || COALESCE({column}, ''), 1, :n)"),
+                {"p": prefix, "n": size})
         db.session.commit()
     return app, users
 

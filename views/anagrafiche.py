@@ -96,6 +96,7 @@ class PersonaView(RoleModelView):
         "categorie": _l("Disadvantage categories"),
         "categorie.descrizione": _l("Disadvantage category"),
         "note": _l("Notes"),
+        "anonimizzata_il": _l("Anonymised on"),
     }
 
     form_ajax_refs = {
