@@ -3,6 +3,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask
 export FLASK_APP := app:create_app
+# A development instance: missing secrets are generated once into instance/secrets.json and the
+# demo agency stands in for AGENZIA_* (models/settings.py). Production sets neither (README).
+export CONSOLE_DEV ?= 1
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: install run db test test-pg lint translations clean scale scale-pg bench bench-pg

@@ -1,4 +1,4 @@
-"""The application factory: config, database, Babel, login, admin views and CLI."""
+"""The application factory: settings, database, Babel, login, admin views and CLI."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from models import Ruolo, Utente, db
 from models.audit import set_user_provider
+from models.settings import check_settings, settings_from_env, totp_secret
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("it", "en")
@@ -39,20 +40,18 @@ def _current_user_id() -> int | None:
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the console. ``test_config`` overrides the configuration (tests)."""
+    """Build the console. Settings come from the environment (models/settings.py);
+    ``test_config`` overrides them (tests). Refuses to start on a missing or unsafe secret
+    or invalid agency data, naming the variable (SettingsError)."""
     app = Flask(__name__, instance_path=str(HERE / "instance"), template_folder="views/templates",
                 static_folder="views/static")
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
-        SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),
-        SQLALCHEMY_DATABASE_URI=os.environ.get(
-            "DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'console.db'}"
-        ),
         BABEL_DEFAULT_LOCALE="it",
         BABEL_DEFAULT_TIMEZONE="Europe/Rome",
         BABEL_TRANSLATION_DIRECTORIES=str(HERE / "translations"),
+        FLASK_ADMIN_FLUID_LAYOUT=True,
         SECURITY_PASSWORD_HASH="argon2",
-        SECURITY_PASSWORD_SALT=os.environ.get("SECURITY_PASSWORD_SALT", "dev-only-salt"),
         SECURITY_TRACKABLE=True,
         SECURITY_CHANGEABLE=True,
         SECURITY_SEND_PASSWORD_CHANGE_EMAIL=False,
@@ -61,25 +60,26 @@ def create_app(test_config: dict | None = None) -> Flask:
         SECURITY_POST_LOGOUT_VIEW="/login",
         SECURITY_POST_CHANGE_VIEW="/admin/",
         SECURITY_USERNAME_ENABLE=False,
-        SECURITY_PASSWORD_LENGTH_MIN=8,
+        # Strength, not only length: zxcvbn scores "12345678" 0 and "demo-pal-2025" 4.
+        SECURITY_PASSWORD_LENGTH_MIN=10,
+        SECURITY_PASSWORD_COMPLEXITY_CHECKER="zxcvbn",
+        SECURITY_ZXCVBN_MINIMUM_SCORE=3,
         SECURITY_PASSWORD_CHECK_BREACHED=False,
+        # One message for an unknown user and a wrong password.
+        SECURITY_RETURN_GENERIC_RESPONSES=True,
+        SECURITY_DEFAULT_REMEMBER_ME=False,
+        # Optional TOTP second factor; required for the roles an admin marks (Ruolo).
+        SECURITY_TWO_FACTOR=True,
+        SECURITY_TWO_FACTOR_ENABLED_METHODS=["authenticator"],
+        SECURITY_TWO_FACTOR_RESCUE_EMAIL=False,  # no mail server: an admin resets it
+        SECURITY_TOTP_ISSUER="Console PAL",
         SECURITY_MSG_LOGIN=("Please log in to access this page.", "info"),
-        FLASK_ADMIN_FLUID_LAYOUT=True,
-        # The agency as CedentePrestatore of its FatturaPA invoices (demo values: set the real
-        # ones through the environment). The partita IVA must pass stdnum.it.iva.
-        AGENZIA_DENOMINAZIONE=os.environ.get("AGENZIA_DENOMINAZIONE", "Agenzia Lavoro Demo S.r.l."),
-        AGENZIA_PARTITA_IVA=os.environ.get("AGENZIA_PARTITA_IVA", "01234560173"),
-        AGENZIA_CODICE_FISCALE=os.environ.get("AGENZIA_CODICE_FISCALE", "01234560173"),
-        AGENZIA_REGIME_FISCALE=os.environ.get("AGENZIA_REGIME_FISCALE", "RF01"),
-        AGENZIA_INDIRIZZO=os.environ.get("AGENZIA_INDIRIZZO", "Via Roma 1"),
-        AGENZIA_CAP=os.environ.get("AGENZIA_CAP", "25065"),
-        AGENZIA_COMUNE=os.environ.get("AGENZIA_COMUNE", "Lumezzane"),
-        AGENZIA_PROVINCIA=os.environ.get("AGENZIA_PROVINCIA", "BS"),
-        AGENZIA_NAZIONE=os.environ.get("AGENZIA_NAZIONE", "IT"),
-        AGENZIA_IBAN=os.environ.get("AGENZIA_IBAN", ""),
     )
+    app.config.update(settings_from_env(os.environ, Path(app.instance_path)))
     if test_config:
         app.config.update(test_config)
+    check_settings(app.config)
+    app.config["SECURITY_TOTP_SECRETS"] = {"1": totp_secret(app.config)}
     if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
         # PostgreSQL's JIT spends about half a second compiling a report's plan to save a few
         # milliseconds of execution: off for the console's connections (README, "Benchmarks").
@@ -93,8 +93,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     CSRFProtect(app)
     datastore = SQLAlchemyUserDatastore(db, Utente, Ruolo)
     app.extensions["datastore"] = datastore
-    Security(app, datastore)
+
+    from views import hardening
+    from views.accessi import ConsoleLoginForm, ConsoleTwoFactorVerifyForm, init_login_hooks
+
+    Security(
+        app,
+        datastore,
+        login_form=ConsoleLoginForm,
+        two_factor_verify_code_form=ConsoleTwoFactorVerifyForm,
+    )
     set_user_provider(_current_user_id)
+    init_login_hooks(app)
+    hardening.init_app(app)
 
     from views import init_admin
 
@@ -106,18 +117,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.route("/lingua/<code>")
     def set_language(code: str):
-        """Switch the interface language for this session."""
+        """Switch the interface language for this session, then back to the page (only
+        a page of this site: never where a forged Referer points)."""
         if code in LANGUAGES:
             session["lingua"] = code
-        target = request.referrer or url_for("admin.index")
-        return redirect(target)
+        return redirect(hardening.safe_target(request.referrer) or url_for("admin.index"))
 
-    # Every command of the `flask` CLI, registered here: seed, users, export.
+    # Every command of the `flask` CLI, registered here: seed, users, export, gdpr, backup.
     from seed import seed_cli, users_cli
     from views.exports.cli import export_cli
+    from views.manutenzione import backup_command, gdpr_cli, restore_command
 
-    for group in (seed_cli, users_cli, export_cli):
-        app.cli.add_command(group)
+    for command in (seed_cli, users_cli, export_cli, gdpr_cli, backup_command, restore_command):
+        app.cli.add_command(command)
     if app.config.get("GC_FREEZE", not app.testing):
         # The app's long-lived objects (views, mappers, metadata) leave the collector's
         # generations: a full collection then scans only what requests allocate, and stops

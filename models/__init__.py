@@ -1,5 +1,6 @@
 """The domain model: every table of DOMAIN.md, split by aggregate."""
 
+from .accessi import LetturaDatiSensibili, TentativoAccesso
 from .anagrafiche import (
     CategoriaSvantaggio,
     Comune,
@@ -21,6 +22,19 @@ from .utenti import RUOLI, Ruolo, Utente, ruoli_utenti
 # Budget's SQL figures read vouchers, charges and invoices: mapped here, once all are defined.
 attach_budget_figures(Budget)
 
+
+def _never_reuse_ids() -> None:
+    """AUTOINCREMENT on SQLite for every table with an integer id: without it SQLite hands a
+    deleted row's id to the next insert, and an audit row or a reading of special-category
+    data would then name two records (migration 0007; PostgreSQL sequences never reuse)."""
+    for table in Base.metadata.tables.values():
+        pk = list(table.primary_key.columns)
+        if len(pk) == 1 and pk[0].name == "id":
+            table.dialect_options["sqlite"]["autoincrement"] = True
+
+
+_never_reuse_ids()
+
 __all__ = [
     "Addebito",
     "Base",
@@ -31,6 +45,8 @@ __all__ = [
     "Diario",
     "DomainError",
     "EnteOspitante",
+    "LetturaDatiSensibili",
+    "TentativoAccesso",
     "Fattura",
     "Ore",
     "Pagamento",

@@ -161,6 +161,9 @@ class Persona(Base):
         default=CondizioneOccupazionale.DISOCCUPATO,
     )
     note: Mapped[str | None] = mapped_column(Text)
+    #: Set when the person was anonymised (GDPR, models/operations/gdpr.py): the record
+    #: then holds no identifying data and is no longer edited.
+    anonimizzata_il: Mapped[dt.date | None] = mapped_column(Date)
 
     comune_residenza: Mapped[Comune] = relationship(foreign_keys=[comune_residenza_id])
     comune_nascita: Mapped[Comune | None] = relationship(foreign_keys=[comune_nascita_id])

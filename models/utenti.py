@@ -6,7 +6,17 @@ import datetime as dt
 
 from flask_babel import gettext
 from flask_security import RoleMixin, UserMixin
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, func
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    false,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from . import validation
@@ -39,6 +49,10 @@ class Ruolo(Base, RoleMixin):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str | None] = mapped_column(String(255))
+    #: Users with this role must log in with a second factor (TOTP); an admin decides.
+    due_fattori_obbligatori: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     def __str__(self) -> str:
         return gettext(RUOLI.get(self.name, self.name))
@@ -71,6 +85,11 @@ class Utente(Base, UserMixin):
     create_datetime: Mapped[dt.datetime] = mapped_column(
         DateTime, server_default=func.now()
     )
+    #: Two-factor login (Flask-Security-Too): "authenticator" once set up, the encrypted
+    #: TOTP secret; tf_phone_number is unused (no SMS) but part of Flask-Security's contract.
+    tf_primary_method: Mapped[str | None] = mapped_column(String(64))
+    tf_totp_secret: Mapped[str | None] = mapped_column(String(255))
+    tf_phone_number: Mapped[str | None] = mapped_column(String(128))
 
     comune: Mapped[Comune | None] = relationship()
     #: Loaded on first use: the logged-in user's roles cost one statement per request, and
@@ -85,6 +104,19 @@ class Utente(Base, UserMixin):
     @property
     def role_names(self) -> set[str]:
         return {r.name for r in self.roles}
+
+    @property
+    def two_factor_required(self) -> bool:
+        """One of the user's roles requires a second factor (README, "Login and sessions")."""
+        return any(r.due_fattori_obbligatori for r in self.roles)
+
+    def check_tf_required(self, tf_setup_methods, tf_fresh):
+        """Flask-Security's hook: a second factor when set up, or when a role requires it."""
+        required, methods = super().check_tf_required(tf_setup_methods, tf_fresh)
+        return (required or self.two_factor_required), methods
+
+    def check_tf_required_setup(self) -> bool:
+        return self.two_factor_required or super().check_tf_required_setup()
 
     def validate_model(self) -> None:
         """A social worker belongs to exactly one Comune; agency staff to none."""

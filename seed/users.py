@@ -6,6 +6,7 @@ import uuid
 
 from flask_babel import gettext
 from flask_security import hash_password
+from flask_security.proxies import _security
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -35,8 +36,6 @@ def create_user(
     cognome: str = "",
 ) -> Utente:
     """Create a user with argon2-hashed password; flush, do not commit."""
-    if len(password) < 8:
-        raise DomainError(gettext("The password must be at least 8 characters long."))
     known = ensure_roles(session)
     unknown = [r for r in roles if r not in known]
     if unknown:
@@ -51,6 +50,12 @@ def create_user(
         comune = session.scalar(select(Comune).where(Comune.codice_istat == comune_istat))
         if comune is None:
             raise DomainError(gettext("No Comune has ISTAT code %(code)s.", code=comune_istat))
+    # The console's password rule (length and zxcvbn strength, app.py), as on every form.
+    errors, password = _security.password_util.validate(
+        password, True, email=email, nome=nome, cognome=cognome
+    )
+    if errors:
+        raise DomainError(" ".join(str(e) for e in errors))
     user = Utente(
         email=email,
         nome=nome,

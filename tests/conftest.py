@@ -33,8 +33,27 @@ from . import factories as f
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+#: The tests' own secrets (create_app refuses to start without secrets of this length).
+TEST_SECRETS = {
+    "SECRET_KEY": "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "SECURITY_PASSWORD_SALT": "test-password-salt-0123456789-abcdefghijklmnop",
+}
+#: The demo agency (the environment of a test run sets none).
+TEST_AGENCY = {
+    "AGENZIA_DENOMINAZIONE": "Agenzia Lavoro Demo S.r.l.",
+    "AGENZIA_PARTITA_IVA": "01234560173",
+    "AGENZIA_CODICE_FISCALE": "01234560173",
+    "AGENZIA_INDIRIZZO": "Via Roma 1",
+    "AGENZIA_CAP": "25065",
+    "AGENZIA_COMUNE": "Lumezzane",
+    "AGENZIA_PROVINCIA": "BS",
+}
+
+
 def app_config(url: str, **extra) -> dict:
     return {
+        **TEST_SECRETS,
+        **TEST_AGENCY,
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,

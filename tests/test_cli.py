@@ -11,7 +11,7 @@ from . import factories as f
 
 def test_users_create_adds_a_user_with_roles_and_hashed_password(app, ctx):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "create", "mario@example.org", "--password", "una-password",
+    result = runner.invoke(args=["users", "create", "mario@example.org", "--password", "Valtrompia-Lavoro-2026",
                                  "--role", "operatore", "--role", "pal", "--nome", "Mario"])
     assert result.exit_code == 0, result.output
     with ctx():
@@ -26,10 +26,10 @@ def test_users_create_social_worker_needs_a_comune(app, ctx):
         istat = comune.codice_istat
         db.session.commit()
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "create", "ss@example.org", "--password", "una-password",
+    result = runner.invoke(args=["users", "create", "ss@example.org", "--password", "Valtrompia-Lavoro-2026",
                                  "--role", "servizio_sociale"])
     assert result.exit_code != 0 and "Comune" in result.output
-    result = runner.invoke(args=["users", "create", "ss@example.org", "--password", "una-password",
+    result = runner.invoke(args=["users", "create", "ss@example.org", "--password", "Valtrompia-Lavoro-2026",
                                  "--role", "servizio_sociale", "--comune", istat])
     assert result.exit_code == 0, result.output
     with ctx():
@@ -39,10 +39,10 @@ def test_users_create_social_worker_needs_a_comune(app, ctx):
 
 def test_users_create_refuses_unknown_roles_and_duplicates(app, ctx):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "create", "x@example.org", "--password", "una-password", "--role", "capo"])
+    result = runner.invoke(args=["users", "create", "x@example.org", "--password", "Valtrompia-Lavoro-2026", "--role", "capo"])
     assert result.exit_code != 0 and "capo" in result.output
-    runner.invoke(args=["users", "create", "x@example.org", "--password", "una-password", "--role", "pal"])
-    result = runner.invoke(args=["users", "create", "x@example.org", "--password", "una-password", "--role", "pal"])
+    runner.invoke(args=["users", "create", "x@example.org", "--password", "Valtrompia-Lavoro-2026", "--role", "pal"])
+    result = runner.invoke(args=["users", "create", "x@example.org", "--password", "Valtrompia-Lavoro-2026", "--role", "pal"])
     assert result.exit_code != 0 and "x@example.org" in result.output
     with ctx():
         assert len(db.session.scalars(select(Utente)).all()) == 1

@@ -21,6 +21,7 @@ from seed.codici import make_codice_fiscale
 
 from . import factories as f
 from .test_e2e import (  # noqa: F401  (fixtures)
+    csp_violations,
     dialogs,
     expect,
     expect_flash,

@@ -243,7 +243,7 @@ def test_admin_creates_a_user_with_a_hashed_password(client_for, world, ctx):
 
         ruolo = db.session.scalar(select(Ruolo).where(Ruolo.name == "servizio_sociale"))
     data = {"email": "nuova@example.org", "nome": "Anna", "cognome": "Neri", "roles": [str(ruolo.id)],
-            "lingua": "it", "active": "y", "nuova_password": "segreta-123"}
+            "lingua": "it", "active": "y", "nuova_password": "Valtrompia-Lavoro-2026"}
     r = client_for("admin").post("/admin/utente/new/", data=data)
     assert r.status_code == 200  # a social worker needs a Comune
     r = client_for("admin").post("/admin/utente/new/", data={**data, "comune": str(world.comune)})

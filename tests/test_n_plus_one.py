@@ -14,11 +14,13 @@ from models import (
     DatiSensibili,
     Diario,
     Fattura,
+    LetturaDatiSensibili,
     Ore,
     Pagamento,
     RegistroAudit,
     RigaFattura,
     RigaVoucher,
+    TentativoAccesso,
     VariazioneBudget,
     VoceListino,
     Voucher,
@@ -65,6 +67,10 @@ def crowd(module_savepoint):
             s.add(fattura)
             s.add(Pagamento(fattura=fattura, data=day, importo=Decimal("10")))
             user = f.make_user(s, f"user{i}@example.org", ["operatore"])
+            s.add(TentativoAccesso(momento=dt.datetime(2025, 3, 1, 9, i % 60), email=user.email,
+                                   utente=user, indirizzo="127.0.0.1", esito="ok"))
+            s.add(LetturaDatiSensibili(momento=dt.datetime(2025, 3, 1, 9, i % 60), utente=user,
+                                       persona_id=persona.id, azione="lista", righe=1))
             s.add(RegistroAudit(momento=dt.datetime(2025, 3, 1, 9, 0), utente=user, azione="create",
                                 tabella="persona", record_id=str(persona.id), descrizione=str(persona),
                                 modifiche={"cognome": [None, persona.cognome]}))

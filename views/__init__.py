@@ -16,6 +16,7 @@ from models import (
     Diario,
     EnteOspitante,
     Fattura,
+    LetturaDatiSensibili,
     Ore,
     Pagamento,
     Percorso,
@@ -24,13 +25,21 @@ from models import (
     Programma,
     RegistroAudit,
     Ruolo,
+    TentativoAccesso,
     Utente,
     VoceListino,
     Voucher,
 )
 from models.base import euro
 
-from .amministrazione import CategoriaSvantaggioView, RegistroAuditView, RuoloView, UtenteView
+from .amministrazione import (
+    CategoriaSvantaggioView,
+    LetturaDatiSensibiliView,
+    RegistroAuditView,
+    RuoloView,
+    TentativoAccessoView,
+    UtenteView,
+)
 from .anagrafiche import (
     ComuneView,
     DatiSensibiliView,
@@ -41,6 +50,7 @@ from .anagrafiche import (
 from .base import SecureIndexView
 from .fatture import FatturaView, PagamentoView
 from .fields import date_locale
+from .hardening import csp_nonce
 from .percorsi import AddebitoView, DiarioView, OreView, PercorsoView, VoucherView
 from .programmi import BudgetView, ProgrammaView, VoceListinoView
 from .scadenze import ScadenzeView
@@ -72,6 +82,9 @@ VIEWS = (
     (RuoloView, Ruolo, _l("Roles"), "ruolo", AMMINISTRAZIONE),
     (CategoriaSvantaggioView, CategoriaSvantaggio, _l("Disadvantage categories"), "categoria", AMMINISTRAZIONE),
     (RegistroAuditView, RegistroAudit, _l("Audit log"), "audit", AMMINISTRAZIONE),
+    (TentativoAccessoView, TentativoAccesso, _l("Login log"), "accessi", AMMINISTRAZIONE),
+    (LetturaDatiSensibiliView, LetturaDatiSensibili, _l("Sensitive data readings"), "letture",
+     AMMINISTRAZIONE),
 )
 
 
@@ -82,6 +95,9 @@ def init_admin(app: Flask) -> Admin:
         name=_l("PAL console"),
         theme=Bootstrap4Theme(fluid=True, base_template="admin/console_base.html"),
         index_view=SecureIndexView(name=_l("Home"), url="/admin"),
+        # Flask-Admin writes this nonce on its <script> tags; views/hardening.py sends it in
+        # the Content-Security-Policy of the same response.
+        csp_nonce_generator=csp_nonce,
     )
     app.jinja_env.globals["euro"] = euro
     app.jinja_env.globals["date_locale"] = date_locale

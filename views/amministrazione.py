@@ -8,11 +8,12 @@ import uuid
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_security import hash_password
+from flask_security.proxies import _security
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import PasswordField, SelectField
+from wtforms import BooleanField, PasswordField, SelectField
 
-from models import RegistroAudit, Utente
+from models import LetturaDatiSensibili, RegistroAudit, TentativoAccesso, Utente
 from models import validation as v
 from models.errors import DomainError
 
@@ -23,14 +24,20 @@ from .converters import check
 class UtenteView(RoleModelView):
     permissions = {"admin": "rced"}
     list_loads = (joinedload(Utente.comune), selectinload(Utente.roles))
-    column_list = ("email", "cognome", "nome", "roles", "comune", "active", "last_login_at", "login_count")
+    column_list = ("email", "cognome", "nome", "roles", "comune", "active", "tf_primary_method",
+                   "last_login_at", "login_count")
     column_default_sort = ("email", False)
     column_sortable_list = ("email", "cognome", "active", "last_login_at", "login_count")
     column_searchable_list = ("email", "cognome", "nome")
     column_filters = ("active", "roles.name", "comune.nome", "last_login_at")
-    column_details_exclude_list = ("password", "fs_uniquifier")
-    form_columns = ("email", "nome", "cognome", "roles", "comune", "lingua", "active", "nuova_password")
-    form_extra_fields = {"nuova_password": PasswordField(_l("New password"))}
+    column_details_exclude_list = ("password", "fs_uniquifier", "tf_totp_secret")
+    form_columns = ("email", "nome", "cognome", "roles", "comune", "lingua", "active", "nuova_password",
+                    "azzera_due_fattori")
+    form_extra_fields = {
+        "nuova_password": PasswordField(_l("New password")),
+        # A user who lost their phone: the next login asks to set the second factor up again.
+        "azzera_due_fattori": BooleanField(_l("Reset the second factor")),
+    }
     form_overrides = {"lingua": SelectField}
     form_args = {
         "lingua": {"choices": [("it", "Italiano"), ("en", "English")]},
@@ -50,6 +57,7 @@ class UtenteView(RoleModelView):
         "last_login_at": _l("Last login"),
         "current_login_at": _l("Current login"),
         "login_count": _l("Logins"),
+        "tf_primary_method": _l("Second factor"),
         "nuova_password": _l("New password"),
     }
 
@@ -58,25 +66,93 @@ class UtenteView(RoleModelView):
         if is_created and not password:
             raise DomainError(gettext("A new user needs a password."), "nuova_password")
         if password:
-            if len(password) < 8:
-                raise DomainError(
-                    gettext("The password must be at least 8 characters long."), "nuova_password"
-                )
+            # The user's own words (not the model: it carries the typed password too).
+            errors, password = _security.password_util.validate(
+                password, True, email=model.email or "", nome=model.nome or "",
+                cognome=model.cognome or "")
+            if errors:
+                raise DomainError(" ".join(errors), "nuova_password")
             model.password = hash_password(password)
+        if getattr(self._form_reset_tf, "data", False):
+            model.tf_primary_method = None
+            model.tf_totp_secret = None
         if not model.fs_uniquifier:
             model.fs_uniquifier = uuid.uuid4().hex
 
     def on_model_change(self, form, model, is_created):
         self._form_password = getattr(form, "nuova_password", None)
+        self._form_reset_tf = getattr(form, "azzera_due_fattori", None)
         super().on_model_change(form, model, is_created)
 
 
 class RuoloView(RoleModelView):
-    permissions = {"admin": "r"}
-    column_list = ("name", "description")
+    """The five roles are fixed; an admin decides which of them must use a second factor."""
+
+    permissions = {"admin": "re"}
+    column_list = ("name", "description", "due_fattori_obbligatori")
     column_default_sort = ("name", False)
     column_formatters = {"name": lambda v, c, m, n: f"{m.name} – {m}"}
-    column_labels = {"name": _l("Code"), "description": _l("Description")}
+    column_labels = {
+        "name": _l("Code"),
+        "description": _l("Description"),
+        "due_fattori_obbligatori": _l("Two-factor login required"),
+    }
+    column_descriptions = {
+        "due_fattori_obbligatori": _l(
+            "Users with this role set up an authenticator app at their next login and "
+            "enter its code at every login."
+        )
+    }
+    form_columns = ("due_fattori_obbligatori",)
+    can_create = False
+    can_delete = False
+
+
+class TentativoAccessoView(RoleModelView):
+    """The login log (admin only, read-only): every attempt, its outcome and address."""
+
+    permissions = {"admin": "r"}
+    list_loads = (joinedload(TentativoAccesso.utente),)
+    column_list = ("momento", "email", "esito", "indirizzo", "utente")
+    column_default_sort = [("momento", True), ("id", True)]
+    count_cap = 10_000
+    column_sortable_list = ("momento", "email", "esito", "indirizzo")
+    column_searchable_list = ("email", "indirizzo")
+    column_filters = ("momento", "esito", "email", "indirizzo")
+    column_labels = {
+        "momento": _l("When"),
+        "email": _l("E-mail"),
+        "esito": _l("Outcome"),
+        "indirizzo": _l("Address"),
+        "utente": _l("User"),
+    }
+    can_create = False
+    can_edit = False
+    can_delete = False
+
+
+class LetturaDatiSensibiliView(RoleModelView):
+    """Who read which person's special-category data, and how (admin only, read-only; the
+    database refuses changes to it)."""
+
+    permissions = {"admin": "r"}
+    list_loads = (joinedload(LetturaDatiSensibili.utente),)
+    column_list = ("momento", "utente", "persona_id", "azione", "righe")
+    column_default_sort = [("momento", True), ("id", True)]
+    count_cap = 10_000
+    column_sortable_list = ("momento", "persona_id", "azione")
+    column_filters = ("momento", "persona_id", "azione", "utente.email")
+    column_labels = {
+        "momento": _l("When"),
+        "utente": _l("User"),
+        "utente.email": _l("User"),
+        "persona_id": _l("Person (id)"),
+        "azione": _l("Where"),
+        "righe": _l("People on the same page"),
+    }
+    can_create = False
+    can_edit = False
+    can_delete = False
 
 
 class CategoriaSvantaggioView(RoleModelView):

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from flask import Response, abort, flash, redirect, request
+from flask_admin import expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from models import DatiSensibili, EnteOspitante, Persona, Postazione, db
+from models import DatiSensibili, EnteOspitante, Persona, Postazione, clock, db
 from models import validation as v
 from models.errors import DomainError
+from models.operations.accessi import record_readings
 from models.operations.anagrafiche import require_one_sensitive_record
+from models.operations.gdpr import erase_person
+from models.queries.gdpr import person_record
 
 from .base import RoleModelView
 from .converters import check
+from .exports.gdpr import filename as gdpr_filename
+from .exports.gdpr import person_json
 from .scoping import people_search
 
 #: Registry records: the agency edits, the PAL manager reads.
@@ -92,6 +100,7 @@ class PersonaView(RoleModelView):
         "categorie": _l("Disadvantage categories"),
         "categorie.descrizione": _l("Disadvantage category"),
         "note": _l("Notes"),
+        "anonimizzata_il": _l("Anonymised on"),
     }
 
     form_ajax_refs = {
@@ -101,13 +110,87 @@ class PersonaView(RoleModelView):
     column_descriptions = {
         "comune_nascita": _l("If the person was born in one of these Comuni: checked against the codice fiscale."),
     }
+    details_template = "admin/persona_details.html"
 
+    def check_model(self, model, is_created):
+        """An anonymised person is not edited any more."""
+        if model.anonimizzata_il is not None:
+            raise DomainError(gettext("This person was anonymised: the record cannot be changed."))
+
+    def _erase(session, persona):
+        """Delete = erasure (GDPR art. 17), refused with the reason while the law says keep."""
+        erase_person(session, persona, by=current_user.id)
+
+    delete_operation = _erase
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        """An anonymised person is shown, never edited (its placeholders are not data)."""
+        persona = self.get_one(request.args.get("id", ""))
+        if persona is not None and persona.anonimizzata_il is not None:
+            flash(gettext("This person was anonymised: the record cannot be changed."), "error")
+            return redirect(self.get_url(".details_view", id=persona.id))
+        return super().edit_view()
+
+    @expose("/gdpr/<int:id>/")
+    def gdpr_export(self, id: int):
+        """Everything held about the person, as JSON, for a role that may read the person;
+        the special-category part only for a role that may read it (and logged)."""
+        persona = self.get_one(id)
+        if persona is None:
+            abort(404)
+        sensitive = DatiSensibiliView.grants("r")
+        if sensitive and persona.dati_sensibili is not None:
+            # Logged first: the export lists its own reading too.
+            log_readings([persona.id], "export_gdpr")
+        record = person_record(db.session, persona, include_sensitive=sensitive)
+        now = clock.now()
+        body = person_json(record, now.isoformat(timespec="seconds"), current_user.email)
+        return Response(body, mimetype="application/json", headers={
+            "Content-Disposition": f'attachment; filename="{gdpr_filename(persona.id, now.date().isoformat())}"'
+        })
+
+
+#: Endpoint (the view method) -> how the reading log names the access.
+READINGS = {"index_view": "lista", "export": "export", "details_view": "dettaglio",
+            "edit_view": "modifica"}
+
+
+def log_readings(persona_ids, azione: str) -> None:
+    """Append the current user's reading of these people's special-category data to the
+    log (GDPR art. 30; models/operations/accessi.py) and commit it at once: the page or
+    file is about to be shown."""
+    if current_user.is_authenticated and record_readings(db.session, current_user.id,
+                                                         persona_ids, azione):
+        # Commit the log without expiring the rows the page (or the streamed export) shows.
+        session = db.session()
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
 
 
 class DatiSensibiliView(RoleModelView):
-    """Special-category data (GDPR art. 9): case workers and the Comune's social workers only."""
+    """Special-category data (GDPR art. 9): case workers and the Comune's social workers only.
+    Every list page, detail, edit form and export is logged, person by person."""
 
     permissions = {"operatore": "rce", "servizio_sociale": "rce"}
+
+    def get_list(self, page, *args, **kwargs):
+        count, rows = super().get_list(page, *args, **kwargs)
+        azione = READINGS.get((request.endpoint or "").rsplit(".", 1)[-1])
+        if azione and kwargs.get("execute", True) and rows is not None:
+            log_readings([r.persona_id for r in rows], azione)
+        return count, rows
+
+    def get_one(self, id):
+        row = super().get_one(id)
+        azione = READINGS.get((request.endpoint or "").rsplit(".", 1)[-1])
+        if row is not None and azione in ("dettaglio", "modifica"):
+            log_readings([row.persona_id], azione)
+        return row
+
     list_loads = (joinedload(DatiSensibili.persona),)
     column_list = ("persona", "percentuale_invalidita", "iscritto_l68")
     column_default_sort = ("persona_id", False)
@@ -136,6 +219,9 @@ class DatiSensibiliView(RoleModelView):
     def check_model(self, model, is_created):
         """One record per person, never written over (models/operations/anagrafiche.py)."""
         require_one_sensitive_record(db.session, model)
+        if model.persona is not None and model.persona.anonimizzata_il is not None:
+            raise DomainError(gettext("This person was anonymised: the record cannot be changed."),
+                              "persona")
         p = model.percentuale_invalidita
         if p is not None and not (0 <= p <= 100):
             raise DomainError(

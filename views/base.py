@@ -6,6 +6,10 @@ says, rows scoped as views/scoping.py says.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from decimal import Decimal
+
 from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (keeps admin domain loaded)
@@ -69,6 +73,19 @@ class RoleGate:
         if not current_user.is_authenticated:
             return redirect(url_for("security.login", next=request.url))
         abort(403)
+
+
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d[\d.,]*")
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would run as a formula, made plain text by a leading
+    apostrophe (OWASP); numbers such as "-12,50" stay as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 class RoleBaseView(RoleGate, BaseView):
@@ -190,6 +207,14 @@ class RoleModelView(RoleGate, ModelView):
         if value is None:
             return None
         return self.get_query().filter(pk == value).one_or_none()
+
+    def get_export_value(self, model, name):
+        """Every list export (CSV) writes formulas as text; a related record is exported
+        as its text (a Comune's or a person's name can be the formula)."""
+        value = super().get_export_value(model, name)
+        if value is not None and not isinstance(value, (str, int, float, Decimal, dt.date)):
+            value = str(value)
+        return neutralise(value)
 
     @expose("/ajax/update/", methods=("POST",))
     def ajax_update(self):
