@@ -158,7 +158,8 @@ class FatturaView(RoleModelView):
         "totale",
     )
     column_formatters = {"numero": _number, "imponibile": _total(0), "iva": _total(1), "totale": _total(2)}
-    column_formatters_export = {"imponibile": _total(0), "iva": _total(1), "totale": _total(2)}
+    column_formatters_export = {"numero": lambda v, c, m, n: str(m.numero or ""),
+                                "imponibile": _total(0), "iva": _total(1), "totale": _total(2)}
     column_details_list = (
         "tipo_documento", "anno", "numero", "stato", "comune", "programma", "data", "periodo_dal",
         "periodo_al", "split_payment", "cig", "cup", "imponibile", "iva", "totale", "fattura_stornata",

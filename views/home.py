@@ -274,7 +274,7 @@ class SecureIndexView(AdminIndexView):
                            budget=bool(roles & BUDGET_ROLES) and allowed("budget"),
                            role_names=[gettext(RUOLI[r]) for r in RUOLI if r in roles], today=today)
 
-    @expose("/budget/")
+    @expose("/uso-budget/")
     def budget_view(self):
         """The budget use of every Comune: a page, or (``?fragment=1``) the home page's panel."""
         roles = user_roles()

@@ -168,6 +168,8 @@ class VoucherView(VoucherDecisionMixin, RoleModelView):
     column_list = ("percorso", "stato", "data_proposta", "data_decisione", "decisore", "imponibile",
                    "lordo")
     column_formatters = {"percorso": _percorso_link, "lordo": _gross}
+    # Exports stream after the request: plain text, no links.
+    column_formatters_export = {"percorso": lambda v, c, m, n: str(m.percorso), "lordo": _gross}
     money_columns = ("imponibile",)
     column_default_sort = ("data_proposta", True)
     column_sortable_list = ("stato", "data_proposta", "data_decisione")
