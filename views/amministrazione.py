@@ -237,7 +237,7 @@ class RegistroAuditView(RoleModelView):
         "azione": _l("Action"),
         "tabella": _l("Kind of record"),
         "record_id": _l("Internal number of the record"),
-        "descrizione": _l("Record"),
+        "descrizione": _l("Record description"),
         "modifiche": _l("Changes"),
     }
 

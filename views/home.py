@@ -165,7 +165,7 @@ def servizio_sociale_panels(session, today) -> list[Panel]:
               [Item(sum(states.values()), gettext("paths referred by your Comune"), link("percorso"))],
               chart=bar_chart(gettext("Paths by state"), bars) if bars else None),
         Panel("reports", gettext("Latest reports to the social service"),
-              table=((gettext("Date"), gettext("Person"), gettext("Report")), rows) if rows else None,
+              table=((gettext("Date"), gettext("Person"), gettext("Description")), rows) if rows else None,
               note="" if rows else gettext("No report yet."),
               more=(gettext("All reports"), link("diario", ("diario.tipo", "EnumEqualFilter",
                                                             TipoEvento.RELAZIONE_SERVIZIO_SOCIALE.name)))
@@ -189,7 +189,7 @@ def admin_panels(session, today) -> list[Panel]:
     return [
         Panel("admin", gettext("Users by role"), items),
         Panel("audit", gettext("Latest changes"),
-              table=((gettext("When"), gettext("User"), gettext("Action"), gettext("Record")), rows) if rows else None,
+              table=((gettext("When"), gettext("User"), gettext("Action"), gettext("Record description")), rows) if rows else None,
               note="" if rows else gettext("No change recorded yet."),
               more=(gettext("Audit log"), url_for("audit.index_view")) if allowed("audit") else None),
     ]
