@@ -105,13 +105,16 @@ def test_rejected_vouchers_to_revise(client_for, world, ctx):
     assert count == 1 and _listed(client, url) == 1
 
 
-def test_deadlines_link_to_the_deadlines_page_of_their_kind(client_for, world):
-    # The world's two paths were referred on 01/03/2025: their intake is long overdue.
+def test_deadlines_link_to_the_deadlines_page_of_their_kind(client_for, world, ctx):
+    # Referred on 01/03/2025: one path still to take in charge, one taken in charge on
+    # 05/03/2025 and never started; both deadlines long overdue.
+    _path_in(ctx, world, S.PRESO_IN_CARICO)
     client = client_for("operatore")
-    count, url = _item(_home(client), "Prese in carico scadute")
-    assert count == 2 and "tipo=intake" in url
-    page = client.get(url).get_data(as_text=True)
-    assert page.count("table-danger") == 2 and "Avvio</td>" not in page
+    for label, kind in (("Prese in carico scadute", "intake"), ("Avvii scaduti", "activation")):
+        count, url = _item(_home(client), label)
+        assert count == 1 and f"tipo={kind}" in url, label
+        assert client.get(url).get_data(as_text=True).count("table-danger") == 1, label
+    assert client.get("/admin/scadenze/").get_data(as_text=True).count("table-danger") == 2
 
 
 # -- pal ----------------------------------------------------------------------------------------
