@@ -196,10 +196,11 @@ def admin_panels(session, today) -> list[Panel]:
 
 
 def chart_panels(session, today, roles: set[str]) -> list[Panel]:
-    """Paths by state and hires per month (of the user's Comune for a social worker)."""
+    """Open paths by state and hires per month for the PAL manager, hires in their Comune for a
+    social worker (whose panel already shows their paths by state)."""
     panels = []
     comune_id = scoped_comune_id()
-    if roles & {"operatore", "pal"}:
+    if "pal" in roles:
         states = q.paths_by_state(session)
         bars = [Bar(s.label, n, format_number(n), link("percorso", ("percorso.stato", "EnumEqualFilter", s.name)))
                 for s, n in states.items() if n and s not in (StatoPercorso.CONCLUSO, StatoPercorso.INTERROTTO,
