@@ -34,6 +34,11 @@ def _home(client) -> str:
     return client.get("/admin/").get_data(as_text=True)
 
 
+def _active(client) -> str:
+    """The operatore's active-paths panel, which the home page loads after it shows."""
+    return client.get("/admin/percorsi-attivi/?fragment=1").get_data(as_text=True)
+
+
 def _item(html: str, label: str) -> tuple[int, str | None]:
     """(count, link) of the home item whose label starts with ``label``."""
     for li in re.findall(r'<li class="list-group-item[^"]*">(.*?)</li>', html, re.S):
@@ -67,28 +72,28 @@ def _active_internship(ctx, world, planned_end: dt.date) -> None:
 def test_internships_past_their_planned_end_are_counted_and_listed(client_for, world, ctx):
     _active_internship(ctx, world, TODAY - dt.timedelta(days=1))
     client = client_for("operatore")
-    count, url = _item(_home(client), "Tirocini oltre la fine prevista")
+    count, url = _item(_active(client), "Tirocini oltre la fine prevista")
     assert count == 1 and _listed(client, url) == 1
-    assert _item(_home(client), "Tirocini che finiscono entro 30 giorni")[0] == 0
+    assert _item(_active(client), "Tirocini che finiscono entro 30 giorni")[0] == 0
 
 
 def test_internships_ending_within_30_days_are_counted_and_listed(client_for, world, ctx):
     _active_internship(ctx, world, TODAY + dt.timedelta(days=20))
     client = client_for("operatore")
-    count, url = _item(_home(client), "Tirocini che finiscono entro 30 giorni")
+    count, url = _item(_active(client), "Tirocini che finiscono entro 30 giorni")
     assert count == 1 and _listed(client, url) == 1
 
 
 def test_active_paths_without_last_months_hours(client_for, world, ctx):
     _active_internship(ctx, world, TODAY + dt.timedelta(days=200))
     client = client_for("operatore")
-    count, url = _item(_home(client), "Percorsi attivi senza ore di")
+    count, url = _item(_active(client), "Percorsi attivi senza ore di")
     assert count == 1 and _listed(client, url) == 1
     first, _ = q.last_month(TODAY)
     with ctx():
         f.make_ore(db.session, db.session.get(Percorso, world.percorso), data=first + dt.timedelta(days=2))
         db.session.commit()
-    assert _item(_home(client), "Percorsi attivi senza ore di")[0] == 0
+    assert _item(_active(client), "Percorsi attivi senza ore di")[0] == 0
 
 
 def test_rejected_vouchers_to_revise(client_for, world, ctx):
@@ -151,6 +156,15 @@ def test_budget_use_counts_budgets_committed_for_80_percent(session, world):
     (use,) = q.budget_use(session, TODAY)
     assert (use.allocated, use.committed, use.remaining) == (Decimal("600.00"), Decimal("500.20"), Decimal("99.80"))
     assert use.share >= q.BUDGET_ALERT_SHARE
+
+
+def test_the_home_page_loads_the_heavy_panels_after_it_shows(client_for):
+    assert 'data-url="/admin/percorsi-attivi/?fragment=1"' in _home(client_for("operatore"))
+    assert 'data-url="/admin/uso-budget/?fragment=1"' in _home(client_for("pal"))
+    charts = client_for("pal").get("/admin/grafici/?fragment=1").get_data(as_text=True)
+    assert "Percorsi aperti per stato" in charts and "Assunzioni per mese" in charts
+    for role in ("pal", "amministrazione", "servizio_sociale", "admin"):
+        assert client_for(role).get("/admin/percorsi-attivi/").status_code == 403, role
 
 
 def test_the_budget_use_is_for_pal_and_accountants_only(client_for):

@@ -157,7 +157,8 @@ def role_pages(app, role) -> list[str]:
         active = next(pid for s, pid in states if s == StatoPercorso.ATTIVO)
     urls += [f"/admin/percorso/case/{pid}/" for _, pid in states]
     urls += [f"/admin/fattura/invoice/{fid}/" for fid in invoices[:2]]
-    urls += [f"/admin/voucher/decide/?id={pending}", "/admin/uso-budget/", "/admin/scadenze/",
+    urls += [f"/admin/voucher/decide/?id={pending}", "/admin/uso-budget/", "/admin/percorsi-attivi/",
+             "/admin/grafici/", "/admin/scadenze/",
              "/admin/fogli-ore/", "/admin/fattura/generate/", "/admin/fattura/fatturapa/",
              f"/admin/ore/mese/?percorso={active}", "/admin/report/"]
     urls += [f"/admin/report/?report={kind}" for kind in ("trimestrale", "budget", "esiti", "registro-fatture")]

@@ -72,9 +72,6 @@ def link(endpoint: str, *filters, letters: str = "r", **args) -> str | None:
 
 def operatore_panels(session, today) -> list[Panel]:
     deadlines = deadline_counts(session, today, HORIZON)
-    past_end, ending = q.internships_ending(session, today)
-    first, last = q.last_month(today)
-    missing = q.paths_without_hours(session, first, last)
     rejected = q.rejected_to_revise(session)
     scadenze = url_for("scadenze.index", giorni=HORIZON) if allowed("scadenze") else None
     items = []
@@ -84,19 +81,29 @@ def operatore_panels(session, today) -> list[Panel]:
         items.append(Item(late + soon, label, scadenze and f"{scadenze}&tipo={kind}",
                           ngettext("%(num)s overdue", "%(num)s overdue", late) if late else "",
                           "danger" if late else ""))
-    from .percorsi import ENDING, HOURS_MISSING, PAST_END
     from .voucher import TO_REVISE
 
-    items += [
+    items.append(Item(rejected, gettext("Rejected vouchers to revise and propose again"),
+                      link("voucher", (TO_REVISE, "1")), tone="warning" if rejected else ""))
+    return [Panel("operatore", gettext("To do"), items)]
+
+
+def active_paths_panel(session, today) -> Panel:
+    """The active paths that need the agency: internships at or past their planned end, paths
+    whose last month's hours are still to enter (a pass over every active path: loaded after
+    the home page shows, like the budget use)."""
+    from .percorsi import ENDING, HOURS_MISSING, PAST_END
+
+    past_end, ending = q.internships_ending(session, today)
+    first, last = q.last_month(today)
+    missing = q.paths_without_hours(session, first, last)
+    return Panel("active", gettext("Active paths"), [
         Item(past_end, gettext("Internships past their planned end"),
              link("percorso", (PAST_END, "1")), tone="danger" if past_end else ""),
         Item(ending, gettext("Internships ending within 30 days"), link("percorso", (ENDING, "1"))),
         Item(missing, gettext("Active paths without hours in %(month)s", month=format_date(first, "MMMM yyyy")),
              link("percorso", (HOURS_MISSING, first.strftime("%Y-%m"))), tone="warning" if missing else ""),
-        Item(rejected, gettext("Rejected vouchers to revise and propose again"),
-             link("voucher", (TO_REVISE, "1")), tone="warning" if rejected else ""),
-    ]
-    return [Panel("operatore", gettext("To do"), items)]
+    ])
 
 
 def pal_panels(session, today) -> list[Panel]:
@@ -270,10 +277,37 @@ class SecureIndexView(AdminIndexView):
         for role, build in ROLE_PANELS.items():
             if role in roles:
                 panels += build(session, today)
-        charts = chart_panels(session, today, roles)
-        return self.render("admin/index.html", panels=panels, charts=charts,
-                           budget=bool(roles & BUDGET_ROLES) and allowed("budget"),
+        # The heavy panels at regional size, fetched by the page once it shows; a social
+        # worker's charts cover one Comune and come with the page.
+        charts = chart_panels(session, today, roles) if "pal" not in roles else []
+        later = []
+        if "pal" in roles:
+            later.append(("charts", gettext("Paths and hirings"), url_for(".charts_view")))
+        if "operatore" in roles:
+            later.append(("active", gettext("Active paths"), url_for(".active_view")))
+        if roles & BUDGET_ROLES and allowed("budget"):
+            later.append(("budget", gettext("Budget use per Comune"), url_for(".budget_view")))
+        return self.render("admin/index.html", panels=panels, charts=charts, later=later,
                            role_names=[gettext(RUOLI[r]) for r in RUOLI if r in roles], today=today)
+
+    def _panel_page(self, *panels: Panel):
+        if request.args.get("fragment"):
+            return "".join(render_template("admin/home_panel.html", panel=p) for p in panels)
+        return self.render("admin/home_budget.html", panels=panels)
+
+    @expose("/grafici/")
+    def charts_view(self):
+        """The PAL manager's charts (open paths by state, hirings per month)."""
+        if "pal" not in user_roles():
+            abort(403)
+        return self._panel_page(*chart_panels(db.session, clock_today(), {"pal"}))
+
+    @expose("/percorsi-attivi/")
+    def active_view(self):
+        """The operatore's active paths to look after: a page, or (``?fragment=1``) the panel."""
+        if "operatore" not in user_roles():
+            abort(403)
+        return self._panel_page(active_paths_panel(db.session, clock_today()))
 
     @expose("/uso-budget/")
     def budget_view(self):
@@ -281,10 +315,7 @@ class SecureIndexView(AdminIndexView):
         roles = user_roles()
         if not (roles & BUDGET_ROLES and allowed("budget")):
             abort(403)
-        panel = budget_panel(db.session, clock_today())
-        if request.args.get("fragment"):
-            return render_template("admin/home_panel.html", panel=panel)
-        return self.render("admin/home_budget.html", panel=panel)
+        return self._panel_page(budget_panel(db.session, clock_today()))
 
 
 __all__ = ["SecureIndexView"]
