@@ -59,12 +59,14 @@ lint: install
 
 # Extract (babel.cfg scans app.py, models/, views/, seed/ and the templates only), merge into the
 # Italian catalog, then compile; translate any new empty msgstr and run it again. Commit .po and .mo.
+# admin.po (Flask-Admin's own strings, corrected) is kept by hand and only compiled here.
 translations: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ --project "Console PAL" -o translations/messages.pot .
 	test -f translations/it/LC_MESSAGES/messages.po || \
 		$(VENV)/bin/pybabel init -i translations/messages.pot -d translations -l it
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -d translations --statistics
+	$(VENV)/bin/pybabel compile -d translations -D admin --statistics
 
 clean:
 	rm -rf $(VENV) instance

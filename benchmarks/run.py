@@ -292,6 +292,13 @@ def all_pages(app: Flask, facts: Facts) -> list[Page]:
                 Page("month grid of hours", "operatore", url_for(
                     "ore.month_view", percorso=facts.case_id, mese=f"{year}-{month:02d}")),
             ]
+        # The home page of each role (issue 10, target p95 150 ms) and the two panels it loads
+        # after showing: the budget use of every Comune, the operatore's active paths, the charts.
+        pages += [Page(f"home page ({role})", role, url_for("admin.index")) for role in RUOLI]
+        pages += [Page("home: budget use of every Comune", "pal", url_for("admin.budget_view", fragment=1)),
+                  Page("home: active paths to look after", "operatore",
+                       url_for("admin.active_view", fragment=1)),
+                  Page("home: charts of paths and hirings", "pal", url_for("admin.charts_view", fragment=1))]
         pages += [Page("Scadenze", "pal", url_for("scadenze.index")),
                   Page("timesheets page", "operatore", url_for("fogli_ore.index")),
                   Page("report (default)", "pal", url_for("report.index"))]

@@ -80,6 +80,23 @@ def euro(value: Decimal | None) -> str:
     return babel_currency(value, "EUR", locale="it_IT")
 
 
+def quantity(value, decimals: int = 2) -> str:
+    """A quantity (hours, items, months) as the current user reads it: "1.234,5" in Italian,
+    up to ``decimals`` decimals, none when whole ("3", "37,5")."""
+    if value is None:
+        return ""
+    from flask import has_request_context
+
+    fmt = "#,##0." + "#" * decimals if decimals else "#,##0"
+    if has_request_context():
+        from flask_babel import format_decimal
+
+        return format_decimal(value, format=fmt)
+    from babel.numbers import format_decimal as babel_decimal
+
+    return babel_decimal(value, format=fmt, locale="it_IT")
+
+
 def enum_column(enum_cls: type[enum.Enum], name: str):
     """A string-backed enum column with a named CHECK listing its values."""
     return Enum(

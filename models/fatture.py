@@ -27,6 +27,7 @@ from .base import (
     Str200,
     TipoDocumento,
     enum_column,
+    euro,
 )
 from .errors import DomainError
 from .money import line_amount
@@ -118,7 +119,13 @@ class Fattura(Base):
     def __str__(self) -> str:
         if self.numero:
             return f"{self.numero}/{self.anno}"
-        return gettext("Draft #%(id)s", id=self.id)
+        # A draft has no number yet: it is named by its Comune and period, never by its id.
+        return gettext(
+            "draft for %(comune)s, %(start)s–%(end)s",
+            comune=self.comune.nome if self.comune else "",
+            start=self.periodo_dal.strftime("%d/%m/%Y") if self.periodo_dal else "",
+            end=self.periodo_al.strftime("%d/%m/%Y") if self.periodo_al else "",
+        )
 
 
 class RigaFattura(Base):
@@ -184,7 +191,7 @@ class Pagamento(Base):
             raise DomainError(gettext("The amount must be more than 0."), "importo")
 
     def __str__(self) -> str:
-        return f"{self.data:%d/%m/%Y} {self.importo}"
+        return f"{self.data:%d/%m/%Y} {euro(self.importo)}"
 
 
 class NumeratoreFattura(Base):

@@ -36,6 +36,7 @@ from .base import (
     TipologiaPercorso,
     TipoOre,
     enum_column,
+    quantity,
 )
 from .errors import DomainError
 from .money import ZERO, line_amount
@@ -181,8 +182,14 @@ class Percorso(Base):
                                  gettext("The referral date"))
 
     def __str__(self) -> str:
-        persona = str(self.persona) if self.persona else ""
-        return f"#{self.id} {persona} ({self.tipologia.label if self.tipologia else ''})"
+        """How people name a path: the person, the path type and the referring Comune (never
+        an internal id)."""
+        parts = (
+            str(self.persona) if self.persona else "",
+            self.tipologia.label if self.tipologia else "",
+            self.comune.nome if self.comune else "",
+        )
+        return " · ".join(part for part in parts if part)
 
 
 class Voucher(Base):
@@ -235,7 +242,13 @@ class Voucher(Base):
         return sum((r.importo for r in self.righe), ZERO)
 
     def __str__(self) -> str:
-        return gettext("Voucher #%(id)s", id=self.id)
+        """The person's voucher of a proposal date (never an internal id)."""
+        persona = self.percorso.persona if self.percorso is not None else None
+        return gettext(
+            "voucher of %(person)s proposed on %(day)s",
+            person=str(persona) if persona is not None else "",
+            day=self.data_proposta.strftime("%d/%m/%Y") if self.data_proposta else "",
+        )
 
 
 class RigaVoucher(Base):
@@ -271,7 +284,7 @@ class RigaVoucher(Base):
             raise DomainError(gettext("The quantity must be more than 0."), "quantita")
 
     def __str__(self) -> str:
-        return f"{self.voce_listino} x {self.quantita}"
+        return f"{self.voce_listino} x {quantity(self.quantita)}"
 
 
 class Ore(Base):
@@ -312,7 +325,7 @@ class Ore(Base):
             )
 
     def __str__(self) -> str:
-        return f"{self.data:%d/%m/%Y} {self.ore}"
+        return f"{self.data:%d/%m/%Y} {quantity(self.ore)} h"
 
 
 class Diario(Base):

@@ -212,5 +212,5 @@ class VariazioneBudget(Base):
     budget: Mapped[Budget] = relationship(back_populates="variazioni")
 
     def __str__(self) -> str:
-        return f"{self.data:%d/%m/%Y} {self.importo}"
+        return f"{self.data:%d/%m/%Y} {euro(self.importo)}"
 

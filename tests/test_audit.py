@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from models import CategoriaSvantaggio, Persona, RegistroAudit, db
@@ -123,12 +125,27 @@ def test_seed_and_cli_changes_are_not_attributed_to_a_user(session, world):
     assert session.scalar(select(RegistroAudit)) is None
 
 
+def _changes_table(html: str) -> list[list[str]]:
+    """The rows (field, before, after) of an audit details page's table of changes."""
+    table = re.search(r'<table class="table table-sm">(.*?)</table>', html, re.S).group(1)
+    return [[" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S) if "<td>" in row]
+
+
 def test_audit_details_show_fields_before_and_after(client_for, world, ctx):
     client_for("operatore").post("/admin/persona/new/", data={**PERSONA, "comune_residenza": str(world.comune)})
     with ctx():
         audit_id = db.session.scalar(select(RegistroAudit.id))
     html = client_for("admin").get(f"/admin/audit/details/?id={audit_id}").get_data(as_text=True)
-    assert "cognome" in html and "&#34;Rossi&#34;" in html or '"Rossi"' in html
+    rows = {field: (before, after) for field, before, after in _changes_table(html)}
+    # The form's labels, the values as people read them: no column names, JSON or enum names.
+    assert rows["Cognome"] == ("—", "Rossi")
+    assert rows["Condizione occupazionale"] == ("—", "disoccupato")
+    assert rows["Comune di residenza"] == ("—", "Lumezzane")
+    assert rows["Data di nascita"][1].count("/") == 2
+    assert "creazione" in html and "Persona" in html
+    for raw in ("cognome", "null", "DISOCCUPATO", "comune_residenza_id", "&#34;"):
+        assert raw not in str(rows), raw
 
 
 def test_audit_list_filters_by_table(app, client_for, world):
@@ -137,6 +154,7 @@ def test_audit_list_filters_by_table(app, client_for, world):
     views = app.extensions["admin"][0]._views
     audit_view = next(v for v in views if getattr(v, "endpoint", "") == "audit")
     with app.test_request_context():
-        name = next(k for k in audit_view._filter_args if k.endswith("_equals") and "tab" in k)
+        name = next(k for k, (_, flt) in audit_view._filter_args.items()
+                    if k.endswith("_equals") and getattr(flt.column, "key", "") == "tabella")
     assert "Rossi Mario" in admin.get(f"/admin/audit/?flt0_{name}=persona").get_data(as_text=True)
     assert "Rossi Mario" not in admin.get(f"/admin/audit/?flt0_{name}=comune").get_data(as_text=True)

@@ -108,6 +108,8 @@ def _seed(session, today: dt.date) -> Seed:
     )
     f.make_user(session, "operatore@example.org", ["operatore"])
     f.make_user(session, "pal@example.org", ["pal"])
+    f.make_user(session, "amministrazione@example.org", ["amministrazione"])
+    comune.cap = "25068"  # the Comune's e-invoicing data: its invoice can be issued
     voci = {
         v.tipo: v.id
         for v in session.scalars(
@@ -315,10 +317,11 @@ def test_referral_to_hiring_in_a_real_browser(live_server, page, dialogs, csp_vi
     # 3. The voucher: one internship activation and ten tutoring hours.
     page.click(f"a[href*='/admin/voucher/new/']:has-text('{tr('Propose a voucher')}')")
     page.wait_for_url(re.compile(r"/admin/voucher/new/"))
-    pick_ajax(page, "percorso", SURNAME[:6], SURNAME)
-    fill_date(page, "#data_proposta", today)
+    # Prefilled from the case page: the path and today's date.
+    expect(page.locator("#s2id_percorso .select2-chosen")).to_contain_text(SURNAME)
+    expect(page.locator("#data_proposta")).not_to_have_value("")
     add_line = page.locator("#righe-button")
-    expect(add_line).to_contain_text(tr("Add", admin=True))
+    expect(add_line).to_have_text(tr("Add a line"))
     lines = (
         (s.voce_attivazione, "internship activation", "1"),
         (s.voce_ora, "tutoring hour", "10"),
@@ -336,15 +339,25 @@ def test_referral_to_hiring_in_a_real_browser(live_server, page, dialogs, csp_vi
     expect(no_errors).to_have_count(0)
     logout(page)
 
-    # 4. The PAL manager approves it against the Comune's budget.
+    # 4. The PAL manager sees it on the home page and approves it from the voucher list, where
+    #    it shows its gross total (1 x 200,00 + 10 x 21,00 + 22 % VAT = 500,20).
     login(page, "pal@example.org")
-    page.goto(case_url)
-    expect(state).to_have_text(live_server.state(StatoPercorso.VOUCHER_PROPOSTO))
-    expect(page.locator("form#step-take_in_charge")).to_have_count(0)
-    submit_step(page, "approve")
-    expect_flash(page, tr("Voucher approved."))
-    expect(state).to_have_text(live_server.state(StatoPercorso.VOUCHER_APPROVATO))
+    pending = page.locator("#panel-pal .home-item", has_text=tr("voucher awaiting decision"))
+    expect(pending.locator(".home-count")).to_have_text("1")
+    with page.expect_navigation():
+        pending.locator("a").click()
+    row = page.locator("table.model-list tbody tr", has_text=SURNAME)
+    expect(row).to_have_count(1)
+    expect(row.locator("td.col-lordo")).to_contain_text("500,20")
+    expect(row.locator("td.col-percorso a")).to_have_attribute("href", case_url)
+    row.locator("input.action-checkbox").check()
+    page.click(f"a.dropdown-toggle:has-text('{tr('With selected', admin=True)}')")
+    with page.expect_navigation():
+        page.click(f"a.dropdown-item:has-text('{tr('Approve (today)')}')")
+    expect_flash(page, "1 voucher approvato.")
     expect(no_errors).to_have_count(0)
+    page.goto(case_url)
+    expect(state).to_have_text(live_server.state(StatoPercorso.VOUCHER_APPROVATO))
     logout(page)
 
     # 5. The operatore activates the internship at the suggested position...
@@ -382,6 +395,30 @@ def test_referral_to_hiring_in_a_real_browser(live_server, page, dialogs, csp_vi
     shot = tmp_path / "e2e-concluded.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 0
+    logout(page)
+
+    # 7. The accountant invoices the activation and reaches the invoice page from the list.
+    login(page, "amministrazione@example.org")
+    page.goto("/admin/fattura/generate/")
+    page.fill("#dal", today.replace(day=1).isoformat())
+    page.fill("#al", today.isoformat())
+    with page.expect_navigation():
+        page.click("form.form-inline button[type=submit]")
+    with page.expect_navigation():
+        page.click("form:has(input[name=confirm]) button[type=submit]")
+    expect_flash(page, "1 bozza di fattura generata.")
+    link = page.locator("table.model-list a.invoice-page", has_text="bozza")
+    expect(link).to_have_count(1)
+    box = link.bounding_box()
+    assert box and box["width"] > 10 and box["height"] > 5  # a link one can see and click
+    row = page.locator("table.model-list tbody tr", has=page.locator("a.invoice-page"))
+    expect(row.locator("td.col-totale")).to_contain_text("244,00")
+    with page.expect_navigation():
+        link.click()
+    page.wait_for_url(re.compile(r"/admin/fattura/invoice/\d+/$"))
+    expect(page.locator("#righe")).to_contain_text("200,00")
+    expect(page.locator("#righe")).to_contain_text(SURNAME)
+    expect(no_errors).to_have_count(0)
 
     # Every step asked its confirm() first.
     assert dialogs == [
@@ -389,7 +426,7 @@ def test_referral_to_hiring_in_a_real_browser(live_server, page, dialogs, csp_vi
         for m in (
             "Confirm the intake?",
             "Record the first interview?",
-            "Approve the voucher against the Comune budget?",
+            "Approve the selected vouchers with today's date, checking each Comune's budget?",
             "Activate the path at the chosen position?",
             "Record the hiring and conclude the path?",
         )

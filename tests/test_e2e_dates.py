@@ -57,7 +57,7 @@ def save(page) -> None:
 
 
 def _prepare(app, today):
-    """An issued invoice to pay, an accountant, and an active path for hours."""
+    """An issued invoice to pay and an active path for hours (the live server seeds the accountant)."""
     with app.app_context():
         s = db.session
         from models import Comune, EnteOspitante, Programma
@@ -65,7 +65,6 @@ def _prepare(app, today):
         comune = s.scalars(select(Comune)).first()
         programma = s.scalars(select(Programma)).first()
         ente = s.scalars(select(EnteOspitante)).first()
-        f.make_user(s, "amministrazione@example.org", ["amministrazione"])
         invoice = f.make_fattura_emessa(s, comune, programma, anno=today.year, data=today - dt.timedelta(days=20),
                                         periodo_dal=today - dt.timedelta(days=60),
                                         periodo_al=today - dt.timedelta(days=30),

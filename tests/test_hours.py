@@ -106,7 +106,7 @@ def test_a_person_has_at_most_24_attendance_hours_a_day(session, sc, p):
     second = active(session, sc, postazione=position(session, sc))
     assert second.persona == p.persona
     ore_ops.record_hours(session, p, DAY, Decimal("16"), P)
-    with pytest.raises(DomainError, match="already has 16.00 h on 07/04/2025: at most 24 h a day"):
+    with pytest.raises(DomainError, match="already has 16 h on 07/04/2025: at most 24 h a day"):
         ore_ops.record_hours(session, second, DAY, Decimal("8.5"), P)
     ore_ops.record_hours(session, second, DAY, Decimal("8"), P)
     assert hours_of(session, second) == [(DAY, Decimal("8"))]
@@ -121,7 +121,7 @@ def test_tutoring_needs_a_voucher_that_foresees_it(session, sc):
 
 def test_tutoring_cannot_exceed_the_approved_hours_and_says_how_many_remain(session, p):
     ore_ops.record_hours(session, p, DAY, Decimal("7.5"), T)
-    with pytest.raises(DomainError, match=r"Only 2.50 tutoring hours remain of the 10(\.00)? approved"):
+    with pytest.raises(DomainError, match=r"Only 2\.5 tutoring hours remain of the 10 approved"):
         ore_ops.record_hours(session, p, DAY + dt.timedelta(days=1), Decimal("3"), T)
     ore_ops.record_hours(session, p, DAY + dt.timedelta(days=1), Decimal("2.5"), T)
     assert sum(h for _, h in hours_of(session, p, T)) == Decimal("10")
@@ -208,7 +208,7 @@ def test_a_month_grid_is_all_or_nothing_and_names_the_refused_day(session, p):
 
 
 def test_a_month_grid_keeps_tutoring_within_the_approved_hours(session, p):
-    with pytest.raises(DomainError, match=r"^09/04/2025: Only 2.00 tutoring hours remain of the 10(\.00)? approved"):
+    with pytest.raises(DomainError, match=r"^09/04/2025: Only 2 tutoring hours remain of the 10 approved"):
         ore_ops.save_month(session, p, 2025, 4, T, {7: Decimal("4"), 8: Decimal("4"), 9: Decimal("4")})
     session.rollback()
     assert hours_of(session, p) == []

@@ -177,21 +177,32 @@ def test_the_italian_catalog_is_complete():
     assert fuzzy == []
 
 
-def _forms(value) -> tuple:
-    """A message's singular and plural forms (one form for most messages)."""
-    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+def _forms(text) -> tuple[str, ...]:
+    """A message's forms: one string, or singular and plural (ngettext)."""
+    return (text,) if isinstance(text, str) else tuple(text)
 
 
 def test_translations_keep_their_placeholders():
-    wrong = [
-        m.id
-        for m in read_catalog()
-        if m.id and any(
-            sorted(PLACEHOLDER.findall(_forms(m.id)[0])) != sorted(PLACEHOLDER.findall(form))
-            for form in _forms(m.string)
-        )
-    ]
+    wrong = []
+    for m in read_catalog():
+        if not m.id:
+            continue
+        ids, strings = _forms(m.id), _forms(m.string)
+        # The last form (the plural, or the only one) keeps every placeholder; a singular may
+        # leave out the count ("the path" rather than "1 path").
+        if sorted(PLACEHOLDER.findall(ids[-1])) != sorted(PLACEHOLDER.findall(strings[-1])):
+            wrong.append(m.id)
+        allowed = {p for form in ids for p in PLACEHOLDER.findall(form)}
+        if any(set(PLACEHOLDER.findall(form)) - allowed for form in strings):
+            wrong.append(m.id)
     assert wrong == []
+
+
+def test_plural_messages_are_translated_in_both_forms():
+    """ngettext: "1 giorno modificato", "2 giorni modificati" (never "1 giorni")."""
+    plurals = [m for m in read_catalog() if m.id and not isinstance(m.id, str)]
+    assert plurals
+    assert [m.id for m in plurals if len(_forms(m.string)) != 2 or not all(_forms(m.string))] == []
 
 
 def test_every_marked_string_is_in_the_catalog():
@@ -212,6 +223,5 @@ def test_the_compiled_catalog_matches_the_po_file():
     """The .mo is committed: it must be recompiled whenever the .po changes."""
     with MO_FILE.open("rb") as fh:
         compiled = {_forms(m.id): _forms(m.string) for m in read_mo(fh) if m.id}
-    source = {_forms(m.id): _forms(m.string) for m in read_catalog()
-              if m.id and m.string and not m.fuzzy}
+    source = {_forms(m.id): _forms(m.string) for m in read_catalog() if m.id and m.string and not m.fuzzy}
     assert compiled == source

@@ -347,7 +347,9 @@ def test_the_invoice_page_shows_each_line_with_its_paths(app, client_for, ctx, w
     html = client_for("pal").get(f"/admin/fattura/invoice/{fid}/").get_data(as_text=True)
 
     assert "internship activation: 1 x 200,00" in html and "tutoring hour marzo 2025: 12,5 x 21,00" in html
-    assert f"#{world.percorso} Bianchi" in html and "10/03/2025 (12,5)" in html
+    # Each path named as people name it, linking to its case page (never "#<id>").
+    assert f'/admin/percorso/case/{world.percorso}/">Bianchi Mario · tirocinio · Lumezzane</a>' in html
+    assert "10/03/2025 (12,5)" in html
 
 
 def test_amministrazione_issues_and_credits_from_the_list_actions(app, client_for, ctx):

@@ -150,7 +150,8 @@ def test_bulk_intake_reports_each_refused_row(client_for, world, ctx):
     r = client_for("operatore").post("/admin/percorso/action/", data={
         "action": "take_in_charge", "rowid": [str(world.percorso), str(extra_id)]}, follow_redirects=True)
     flashes = _flashes(r.get_data(as_text=True))
-    assert f"#{world.percorso}" in flashes  # refused, with the reason
+    # Refused, with the reason, the path named as people name it (never by its id).
+    assert "Bianchi Mario · tirocinio · Lumezzane: " in flashes and "#" not in flashes
     assert _state(ctx, extra_id) == S.PRESO_IN_CARICO
     # pal may not take in charge: the action is refused and hidden.
     html = client_for("pal").get("/admin/percorso/").get_data(as_text=True)

@@ -10,11 +10,14 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
-from flask_admin import AdminIndexView, BaseView, expose
+from flask import abort, current_app, flash, has_request_context, redirect, request, url_for
+from flask_admin import BaseView, expose
 from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (keeps admin domain loaded)
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model.form import InlineFormAdmin
+from flask_admin.model.template import BaseListRowAction, EndpointLinkRowAction
 from flask_babel import format_decimal, gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func
@@ -88,6 +91,42 @@ def neutralise(value):
     return value
 
 
+def allowed(endpoint: str, letters: str = "r") -> bool:
+    """The current user's roles open ``endpoint``'s page with ``letters`` (r, c, e, d): pages
+    and templates show a link or an action only then, never one that would answer 403."""
+    view = current_app.extensions["console_views"].get(endpoint)
+    return view is not None and view.grants(letters)
+
+
+class RowAction(BaseListRowAction):
+    """A list row action shown only on the rows ``when(row)`` accepts (e.g. edit only on a
+    draft): a link that would be refused is not shown."""
+
+    def __init__(self, action: BaseListRowAction, when):
+        super().__init__(title=action.title)
+        self.action, self.when = action, when
+
+    def render(self, context, row_id, row):
+        return self.action.render(context, row_id, row) if self.when(row) else ""
+
+
+def link_action(icon: str, endpoint: str, title, when=None, **kwargs) -> BaseListRowAction:
+    """A row action linking to ``endpoint`` with the row's id (icons: Font Awesome 4.7, the
+    set Flask-Admin's bootstrap4 theme loads), optionally only on rows ``when`` accepts."""
+    action = EndpointLinkRowAction(icon, endpoint, title=title, **kwargs)
+    return RowAction(action, when) if when else action
+
+
+class ConsoleInline(InlineFormAdmin):
+    """Inline rows (voucher lines, invoice lines, budget changes...) named in the singular:
+    "Riga 2", "Nuova riga", "Aggiungi una riga" (admin/model/inline_list_base.html), not
+    Flask-Admin's "Nuovo Righe"."""
+
+    item_label = _l("Row")
+    new_label = _l("New row")
+    add_label = _l("Add a row")
+
+
 class RoleBaseView(RoleGate, BaseView):
     """Base of every page that is not a model's list (report, timesheets, deadlines)."""
 
@@ -129,8 +168,30 @@ class RoleModelView(RoleGate, ModelView):
 
     def _create_ajax_loader(self, name, options):
         remote = getattr(self.model, name).prop.mapper.class_
-        options = {"page_size": 10, "minimum_input_length": 0, **options}
+        # Flask-Admin's default placeholder is "Please select model" (a programmer's word).
+        options = {"page_size": 10, "minimum_input_length": 0,
+                   "placeholder": _l("Type to search, then choose"), **options}
         return ScopedAjaxLoader(name, self.session, remote, **options)
+
+    # -- row actions: only those the row allows ----------------------------------
+    def row_editable(self, row) -> bool:
+        """Hook: whether ``row`` can still be edited (e.g. not a decided voucher)."""
+        return True
+
+    def row_deletable(self, row) -> bool:
+        """Hook: whether ``row`` can still be deleted."""
+        return True
+
+    def get_list_row_actions(self):
+        actions = []
+        for action in super().get_list_row_actions():
+            name = getattr(action, "template_name", "")
+            if name.endswith("edit_row"):
+                action = RowAction(action, self.row_editable)
+            elif name.endswith("delete_row"):
+                action = RowAction(action, self.row_deletable)
+            actions.append(action)
+        return actions
 
     def scaffold_auto_joins(self):
         """Eager loads come from ``list_loads`` only (no joinedload of collections)."""
@@ -285,17 +346,3 @@ class RoleModelView(RoleGate, ModelView):
             flash(exc.message, "error")
             return True
         return super().handle_view_exception(exc)
-
-
-class SecureIndexView(AdminIndexView):
-    """The console home: any logged-in user."""
-
-    def is_accessible(self):
-        return current_user.is_authenticated
-
-    def inaccessible_callback(self, name, **kwargs):
-        return redirect(url_for("security.login", next=request.url))
-
-    @expose("/")
-    def index(self):
-        return self.render("admin/index.html", roles=sorted(user_roles()))

@@ -9,21 +9,22 @@ from decimal import Decimal
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.model.form import InlineFormAdmin
-from flask_admin.model.template import EndpointLinkRowAction
-from flask_babel import format_decimal, gettext
+from flask_babel import format_decimal, gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from models import Addebito, Fattura, Pagamento, Percorso, RigaFattura, clock, dates, db
-from models.base import StatoFattura
+from models.base import StatoFattura, euro
 from models.errors import DomainError
 from models.operations import fatture as ops
+from models.queries.home import overdue
 from models.validation import parse_decimal, parse_id
 
-from .base import RoleModelView
+from .base import ConsoleInline, RoleModelView, link_action
 from .exports import fatturapa
+from .filters import ConditionFilter
 from .scoping import user_roles
 
 LABELS = {
@@ -52,6 +53,9 @@ LABELS = {
     "quantita": _l("Quantity"),
     "prezzo_unitario": _l("Unit price"),
     "aliquota_iva": _l("VAT rate (%)"),
+    "fattura_stornata": _l("Reverses"),
+    "pagamenti": _l("Payments"),
+    "fattura.comune": _l("Comune"),
 }
 ZIP = "application/zip"
 
@@ -104,15 +108,36 @@ def _zip_response(docs, name: str) -> Response:
     return Response(data, mimetype=ZIP, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
-class RigaFatturaInline(InlineFormAdmin):
+class RigaFatturaInline(ConsoleInline):
     form_columns = ("id", "descrizione", "quantita", "prezzo_unitario", "aliquota_iva")
+    item_label, new_label, add_label = _l("Line"), _l("New line"), _l("Add a line")
     column_labels = LABELS
+
+
+def _number(view, context, model, name):
+    """The invoice's number (a draft has none yet), linking to its page."""
+    text = str(model.numero) if model.numero else gettext("draft")
+    return Markup('<a href="{}" class="invoice-page">{}</a>').format(
+        url_for(".invoice_view", id=model.id), text)
+
+
+def _total(index: int):
+    """Taxable, VAT or total: the issued invoice's snapshot, a draft's from its lines."""
+
+    def formatter(view, context, model, name):
+        return euro(ops.invoice_totals(model)[index])
+
+    return formatter
+
+
+#: Issued invoices unpaid past their term (the home page's count).
+OVERDUE = ConditionFilter(Fattura.id, _l("Unpaid past due"), lambda: overdue(clock.today()))
 
 
 class FatturaView(RoleModelView):
     permissions = {"amministrazione": "rced", "pal": "r", "admin": "r"}
     list_template = "admin/fattura_list.html"
-    list_loads = (joinedload(Fattura.comune), joinedload(Fattura.programma))
+    list_loads = (joinedload(Fattura.comune), joinedload(Fattura.programma), selectinload(Fattura.righe))
     column_list = (
         "anno",
         "numero",
@@ -127,18 +152,29 @@ class FatturaView(RoleModelView):
         "iva",
         "totale",
     )
-    money_columns = ("imponibile", "iva", "totale")
+    column_formatters = {"numero": _number, "imponibile": _total(0), "iva": _total(1), "totale": _total(2)}
+    column_formatters_export = {"numero": lambda v, c, m, n: str(m.numero or ""),
+                                "imponibile": _total(0), "iva": _total(1), "totale": _total(2)}
+    column_details_list = (
+        "tipo_documento", "anno", "numero", "stato", "comune", "programma", "data", "periodo_dal",
+        "periodo_al", "split_payment", "cig", "cup", "imponibile", "iva", "totale", "fattura_stornata",
+    )
     column_default_sort = [("anno", True), ("numero", True), ("id", True)]
     column_sortable_list = ("anno", "numero", ("comune", "comune.nome"), "data", "periodo_dal", "stato", "imponibile")
     column_searchable_list = ("comune.nome", "cig", "cup")
-    column_filters = ("stato", "tipo_documento", "anno", "comune.nome", "programma.nome", "data", "periodo_dal")
-    column_extra_row_actions = [
-        EndpointLinkRowAction("fa fa-file-invoice", ".invoice_view", title=_l("Invoice page"))
-    ]
+    column_filters = ("stato", "tipo_documento", "anno", "comune.nome", "programma.nome", "data", "periodo_dal",
+                      OVERDUE)
+    # Font Awesome 4.7 (the set the theme loads): fa-file-invoice is 5.x only, an empty link.
+    column_extra_row_actions = [link_action("fa fa-file-text-o", ".invoice_view", _l("Invoice page"))]
     form_columns = ("comune", "programma", "periodo_dal", "periodo_al", "split_payment", "cig", "cup")
     inline_models = (RigaFatturaInline(RigaFattura),)
     form_ajax_refs = {"comune": {"fields": ("nome", "codice_istat"), "order_by": "nome"}}
     column_labels = LABELS
+
+    def row_editable(self, row) -> bool:
+        return row.stato == StatoFattura.BOZZA
+
+    row_deletable = row_editable
 
     def check_model(self, model, is_created):
         """An issued invoice is never edited: a credit note corrects it."""
@@ -194,14 +230,14 @@ class FatturaView(RoleModelView):
     def action_issue(self, ids):
         today = clock.today()
         self._each(ids, lambda f: ops.issue_invoice(db.session, f, today),
-                   lambda n: gettext("%(n)s invoices issued.", n=n))
+                   lambda n: ngettext("%(num)s invoice issued.", "%(num)s invoices issued.", n))
 
     @action("credit", _l("Credit note (today)"),
             _l("Issue a credit note reversing each selected invoice? Its charges can then be invoiced again."))
     def action_credit(self, ids):
         today = clock.today()
         self._each(ids, lambda f: ops.credit_invoice(db.session, f, today),
-                   lambda n: gettext("%(n)s credit notes issued.", n=n))
+                   lambda n: ngettext("%(num)s credit note issued.", "%(num)s credit notes issued.", n))
 
     @action("fatturapa", _l("FatturaPA XML (zip)"))
     def action_fatturapa(self, ids):
@@ -225,7 +261,7 @@ class FatturaView(RoleModelView):
                 if request.form.get("confirm") == "1":
                     made = ops.generate_invoices(db.session, dal, al)
                     db.session.commit()
-                    flash(gettext("%(n)s draft invoices generated.", n=len(made)), "success")
+                    flash(ngettext("%(num)s draft invoice generated.", "%(num)s draft invoices generated.", len(made)), "success")
                     return redirect(url_for(".index_view"))
                 plan = ops.require_something_to_invoice(ops.plan_invoices(db.session, dal, al), dal, al)
         except DomainError as exc:
@@ -242,7 +278,8 @@ class FatturaView(RoleModelView):
         ).all()
         charges = db.session.scalars(
             select(Addebito).where(Addebito.riga_fattura_id.in_([r.id for r in righe]))
-            .options(selectinload(Addebito.percorso).selectinload(Percorso.persona))
+            .options(selectinload(Addebito.percorso).selectinload(Percorso.persona),
+                     selectinload(Addebito.percorso).selectinload(Percorso.comune))
             .order_by(Addebito.percorso_id, Addebito.data)
         ).all()
         # line -> path -> its charges: which paths make each line (DOMAIN.md, "Fattura")

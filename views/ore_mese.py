@@ -7,7 +7,7 @@ import datetime as dt
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_babel import format_date, gettext
+from flask_babel import format_date, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -53,7 +53,7 @@ class MonthGridMixin:
                 changed = ore_ops.save_month(db.session, p, year, month, tipo, values,
                                              current_user._get_current_object() if tipo == TipoOre.AFFIANCAMENTO else None)
                 db.session.commit()
-                flash(gettext("Month saved: %(n)s days changed.", n=changed), "success")
+                flash(ngettext("Month saved: %(num)s day changed.", "Month saved: %(num)s days changed.", changed), "success")
                 return redirect(url_for(".month_view", percorso=p.id, mese=f"{year}-{month:02d}", tipo=tipo.name))
             except DomainError as exc:
                 db.session.rollback()

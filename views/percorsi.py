@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask import has_request_context, request
-from flask_admin.model.form import InlineFormAdmin
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from wtforms import ValidationError
 
 from models import (
@@ -19,17 +18,19 @@ from models import (
     Percorso,
     Persona,
     Postazione,
-    RigaVoucher,
     Voucher,
+    clock,
     db,
 )
 from models.errors import DomainError
 from models.operations import ore as ore_ops
 from models.operations import prezzi
-from models.operations import voucher as voucher_ops
+from models.operations.diario import check_diary_entry
+from models.queries.home import hours_missing, internship_ending, internship_past_end
 from models.validation import parse_id
 
-from .base import RoleModelView
+from .base import ConsoleInline, RoleModelView
+from .filters import ConditionFilter, MonthFilter
 from .fogli_ore import FogliOreActionMixin
 from .ore_mese import MonthGridMixin
 from .scoping import paths_search, people_search, scoped_comune_id
@@ -39,6 +40,7 @@ from .workflow import WorkflowMixin
 PERCORSO_PICKER = {
     "fields": (Persona.cognome, Persona.codice_fiscale),
     "join": (Percorso.persona,),
+    "options": (joinedload(Percorso.comune),),
     "order_by": Persona.cognome,
 }
 
@@ -92,7 +94,26 @@ PERCORSO_LABELS = {
     "motivo_rifiuto": _l("Reason for rejection"),
     "righe": _l("Lines"),
     "fatturato": _l("Invoiced"),
+    "lordo": _l("Gross total"),
+    "percorso.stato": _l("State of the path"),
+    "percorso.comune": _l("Comune"),
+    "created_at": _l("Recorded on"),
+    "ore_id": _l("Hours"),
+    "descrizione_addebito": _l("Description"),
+    "importo_impegnato": _l("Committed amount"),
+    "riga_fattura": _l("Invoice line"),
 }
+
+
+#: Active paths without attendance hours in a month (the home page's "hours to enter").
+HOURS_MISSING = MonthFilter(Percorso.id, _l("Without attendance hours"), hours_missing)
+#: Internships past their planned end, or ending within 30 days (the home page's counts).
+PAST_END = ConditionFilter(Percorso.id, _l("Internship past its planned end"),
+                           lambda: internship_past_end(clock.today()))
+ENDING = ConditionFilter(Percorso.id, _l("Internship ending within 30 days"),
+                         lambda: internship_ending(clock.today()))
+#: Charges not yet on an invoice (the accountants' "to invoice").
+UNINVOICED = ConditionFilter(Addebito.id, _l("Not yet invoiced"), lambda: Addebito.riga_fattura_id.is_(None))
 
 
 class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
@@ -146,6 +167,10 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
         "postazione.ente.ragione_sociale",
         "operatore.cognome",
         "esito",
+        "data_fine_prevista",
+        HOURS_MISSING,
+        PAST_END,
+        ENDING,
     )
     column_details_exclude_list = ("vouchers", "diario")
     column_extra_row_actions = [
@@ -212,47 +237,19 @@ def _voucher_items():
     return prezzi.items_for_path(db.session, _voucher_path_id())
 
 
-class RigaVoucherInline(InlineFormAdmin):
+class RigaVoucherInline(ConsoleInline):
     form_columns = ("id", "voce_listino", "quantita")
     form_label = _l("Lines")
+    item_label, new_label, add_label = _l("Line"), _l("New line"), _l("Add a line")
     column_labels = {"voce_listino": _l("Price-list item"), "quantita": _l("Quantity")}
     form_args = {"voce_listino": {"query_factory": _voucher_items}}
-
-
-class VoucherView(RoleModelView):
-    permissions = {"operatore": "rce", "pal": "r", "amministrazione": "r", "admin": "rced"}
-    list_loads = (
-        joinedload(Voucher.percorso).joinedload(Percorso.persona),
-        joinedload(Voucher.decisore),
-        selectinload(Voucher.righe).joinedload(RigaVoucher.voce_listino),
-    )
-    column_list = ("percorso", "stato", "data_proposta", "data_decisione", "decisore", "imponibile")
-    money_columns = ("imponibile",)
-    column_default_sort = ("data_proposta", True)
-    column_sortable_list = ("stato", "data_proposta", "data_decisione")
-    column_searchable_list = ("percorso.persona.cognome", "percorso.persona.codice_fiscale")
-
-    def search_clause(self, search):
-        return paths_search(Voucher.percorso_id, search)
-
-    column_filters = ("stato", "data_proposta", "percorso.comune.nome")
-    form_columns = ("percorso", "data_proposta", "note")
-    inline_models = (RigaVoucherInline(RigaVoucher),)
-    form_ajax_refs = {"percorso": PERCORSO_PICKER}
-    column_labels = PERCORSO_LABELS
-
-    def check_model(self, model, is_created):
-        """Saving a voucher proposes it: models/operations/voucher.py checks the rules (a
-        decided voucher never changes) and the user's role."""
-        voucher_ops.propose_voucher(db.session, model, by=current_user._get_current_object())
-
-    delete_operation = voucher_ops.delete_proposed_voucher
 
 
 class OreView(MonthGridMixin, RoleModelView):
     permissions = {"operatore": "rced", "pal": "r", "amministrazione": "r", "admin": "rced"}
     list_loads = (
         joinedload(Ore.percorso).joinedload(Percorso.persona),
+        joinedload(Ore.percorso).joinedload(Percorso.comune),
         joinedload(Ore.operatore),
     )
     column_list = ("percorso", "data", "tipo", "ore", "operatore", "note")
@@ -295,6 +292,7 @@ class DiarioView(RoleModelView):
     }
     list_loads = (
         joinedload(Diario.percorso).joinedload(Percorso.persona),
+        joinedload(Diario.percorso).joinedload(Percorso.comune),
         joinedload(Diario.autore),
     )
     column_list = ("percorso", "data", "tipo", "autore", "descrizione")
@@ -312,6 +310,8 @@ class DiarioView(RoleModelView):
     column_labels = PERCORSO_LABELS
 
     def check_model(self, model, is_created):
+        """models/operations/diario.py: what happened, on a day from the referral to today."""
+        check_diary_entry(model)
         if is_created and model.autore_id is None:
             model.autore_id = current_user.id
 
@@ -326,6 +326,7 @@ class AddebitoView(RoleModelView):
     permissions = {"operatore": "r", "pal": "r", "amministrazione": "r", "admin": "r"}
     list_loads = (
         joinedload(Addebito.percorso).joinedload(Percorso.persona),
+        joinedload(Addebito.percorso).joinedload(Percorso.comune),
         joinedload(Addebito.voce_listino),
     )
     column_list = ("percorso", "voce_listino", "data", "quantita", "importo", "fatturato")
@@ -339,5 +340,5 @@ class AddebitoView(RoleModelView):
     def search_clause(self, search):
         return paths_search(Addebito.percorso_id, search)
 
-    column_filters = ("data", "voce_listino.tipo", "percorso.comune.nome")
+    column_filters = ("data", "voce_listino.tipo", "percorso.comune.nome", UNINVOICED)
     column_labels = PERCORSO_LABELS

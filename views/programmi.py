@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask_admin.model.form import InlineFormAdmin
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from models import Budget, VariazioneBudget, VoceListino, db
 from models.queries import load_budget_figures
+from models.queries.home import BUDGET_ALERT_SHARE
 
-from .base import RoleModelView
+from .base import ConsoleInline, RoleModelView
+from .filters import ConditionFilter
 
 READ_ALL = {"operatore": "r", "pal": "r", "amministrazione": "r"}
 
@@ -49,7 +50,8 @@ LABELS = {
 }
 
 
-class VoceListinoInline(InlineFormAdmin):
+class VoceListinoInline(ConsoleInline):
+    item_label, new_label, add_label = _l("Item"), _l("New item"), _l("Add an item")
     form_columns = (
         "id",
         "codice",
@@ -102,9 +104,16 @@ class VoceListinoView(RoleModelView):
     column_labels = LABELS
 
 
-class VariazioneInline(InlineFormAdmin):
+class VariazioneInline(ConsoleInline):
+    item_label, new_label, add_label = _l("Change"), _l("New change"), _l("Add a change")
     form_columns = ("id", "data", "importo", "motivo")
     column_labels = {"data": _l("Date"), "importo": _l("Amount (+/-)"), "motivo": _l("Reason")}
+
+
+#: Budgets whose committed amount reached BUDGET_ALERT_SHARE of the allocated one.
+NEARLY_USED = ConditionFilter(
+    Budget.id, _l("Committed over 80%"),
+    lambda: Budget.impegnato >= Budget.stanziato * BUDGET_ALERT_SHARE)
 
 
 class BudgetView(RoleModelView):
@@ -138,7 +147,7 @@ class BudgetView(RoleModelView):
         "stanziato",
     )
     column_searchable_list = ("comune.nome",)
-    column_filters = ("comune.nome", "programma.nome", "data_inizio", "data_fine")
+    column_filters = ("comune.nome", "programma.nome", "data_inizio", "data_fine", NEARLY_USED)
     form_columns = ("programma", "comune", "data_inizio", "data_fine", "importo_iniziale", "criteri", "cig", "cup")
     inline_models = (VariazioneInline(VariazioneBudget),)
     form_ajax_refs = {"comune": {"fields": ("nome", "codice_istat"), "order_by": "nome"}}

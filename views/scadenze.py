@@ -9,6 +9,7 @@ from sqlalchemy.orm import lazyload
 
 from models import Comune, Utente, clock, db
 from models.queries import deadlines_page
+from models.queries.scadenze import KINDS
 from models.validation import MAX_ID, parse_id
 
 from .base import RoleBaseView
@@ -31,8 +32,9 @@ class ScadenzeView(RoleBaseView):
         comune_id = request.args.get("comune", type=parse_id) or scoped_comune_id()
         operatore_id = request.args.get("operatore", type=parse_id)
         page = min(max(request.args.get("page", 0, type=int), 0), MAX_ID)
+        kind = request.args.get("tipo") if request.args.get("tipo") in KINDS else None
         total, overdue, rows = deadlines_page(db.session, today, horizon, comune_id, operatore_id,
-                                              page, PER_PAGE)
+                                              page, PER_PAGE, kinds=(kind,) if kind else KINDS)
         return self.render(
             "admin/scadenze.html",
             rows=rows,
@@ -42,7 +44,7 @@ class ScadenzeView(RoleBaseView):
             num_pages=-(-total // PER_PAGE),
             pager_url=lambda p: url_for(".index", page=p, giorni=horizon,
                                         comune=request.args.get("comune"),
-                                        operatore=operatore_id),
+                                        operatore=operatore_id, tipo=kind),
             horizon=horizon,
             comune_id=comune_id,
             operatore_id=operatore_id,

@@ -56,13 +56,15 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
     def __init__(self, name, session, model, **options):
         #: Relationships to join so that ``fields`` may name columns of related models.
         self.joins = options.pop("join", ())
+        #: Loader options for what the results' labels show (e.g. a path's Comune).
+        self.load_options = options.pop("options", ())
         super().__init__(name, session, model, **options)
 
     def get_query(self):
         query = super().get_query()
         for rel in self.joins:
             query = query.join(rel).options(contains_eager(rel))
-        return scope_query(query, self.model)
+        return scope_query(query.options(*self.load_options), self.model)
 
     def get_one(self, pk):
         pk_col = getattr(self.model, self.pk)

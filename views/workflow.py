@@ -12,7 +12,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.tools import get_query_for_ids
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import String, cast, func, select
@@ -31,15 +31,18 @@ from models import (
     dates,
     db,
 )
-from models.base import StatoVoucher, TipoContratto, TipoOre
+from models.base import StatoVoucher, TipoContratto, TipoEvento, TipoOre
 from models.errors import DomainError
 from models.operations import ore as ore_ops
 from models.operations import percorsi as ops
 from models.operations import voucher as voucher_ops
+from models.operations.diario import add_diary_entry
 from models.operations.prezzi import voucher_totals
 from models.operations.workflow import STEPS, available_steps, may_take
 from models.queries import matching_positions
 from models.validation import parse_id, parse_int
+
+from .base import allowed
 
 
 def _user():
@@ -75,7 +78,10 @@ def _run_step(step: str, p: Percorso) -> str:
         ops.grant_intake_extension(session, p, days, f.get("motivo", ""), by=user)
         return gettext("Intake extension granted.")
     if step == "interview":
-        ops.record_first_interview(session, p, _date("data"), by=user)
+        notes = f.get("note", "")
+        ops.record_first_interview(session, p, _date("data"), by=user, notes=notes)
+        if notes.strip():
+            return gettext("First interview recorded, its notes in the diary: the path is under evaluation.")
         return gettext("First interview recorded: the path is under evaluation.")
     if step == "approve":
         voucher_ops.approve_voucher(session, _pending_voucher(p), user, _date("data"))
@@ -126,6 +132,7 @@ class WorkflowMixin:
             abort(404)
         # The path with its vouchers (lines, items) and diary in one statement.
         p = self.get_query().filter(Percorso.id == id).options(
+            joinedload(Percorso.persona), joinedload(Percorso.comune), joinedload(Percorso.programma),
             joinedload(Percorso.vouchers).joinedload(Voucher.righe).joinedload(RigaVoucher.voce_listino),
             joinedload(Percorso.vouchers).joinedload(Voucher.decisore),
             joinedload(Percorso.diario).joinedload(Diario.autore),
@@ -134,14 +141,19 @@ class WorkflowMixin:
             abort(404)
         vouchers = p.vouchers
         approved = next((v for v in vouchers if v.stato == StatoVoucher.APPROVATO), None)
-        hours_by_month = session.execute(
-            select(func.substr(cast(Ore.data, String), 1, 7).label("mese"), Ore.tipo, func.sum(Ore.ore))
-            .where(Ore.percorso_id == p.id).group_by("mese", Ore.tipo).order_by("mese")
-        ).all()
-        charges = session.scalars(
-            select(Addebito).where(Addebito.percorso_id == p.id).order_by(Addebito.data)
-            .options(joinedload(Addebito.voce_listino))
-        ).all()
+        # What the role table lets this user see (README, roles): a social worker reads the
+        # path and its diary, never voucher amounts, hours or charges.
+        hours_by_month, charges = [], []
+        if allowed("ore"):
+            hours_by_month = session.execute(
+                select(func.substr(cast(Ore.data, String), 1, 7).label("mese"), Ore.tipo, func.sum(Ore.ore))
+                .where(Ore.percorso_id == p.id).group_by("mese", Ore.tipo).order_by("mese")
+            ).all()
+        if allowed("addebito"):
+            charges = session.scalars(
+                select(Addebito).where(Addebito.percorso_id == p.id).order_by(Addebito.data)
+                .options(joinedload(Addebito.voce_listino))
+            ).all()
         diary = sorted(p.diario, key=lambda d: (d.data, d.id), reverse=True)
         available = available_steps(p, _user())
         matches = []
@@ -163,9 +175,30 @@ class WorkflowMixin:
             matches=matches,
             steps={step: step in available for step in STEPS},
             contracts=list(TipoContratto),
+            diary_types=list(TipoEvento),
             today=dates.fmt(clock.today()),
             TipoOre=TipoOre,
         )
+
+    @expose("/case/<int:id>/diary/", methods=("POST",))
+    def case_diary(self, id):
+        """"Add a diary entry" on the case page (models/operations/diario.py)."""
+        if not allowed("diario", "c"):
+            abort(403)
+        p = self.get_case(id)
+        f = request.form
+        try:
+            try:
+                tipo = TipoEvento[f.get("tipo", "")]
+            except KeyError:
+                raise DomainError(gettext("Please choose the kind of event.")) from None
+            add_diary_entry(db.session, p, _date("data"), tipo, f.get("descrizione", ""), by=_user())
+            db.session.commit()
+            flash(gettext("Diary entry added."), "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        return redirect(url_for(".case_view", id=id) + "#diary")
 
     @expose("/case/<int:id>/<step>/", methods=("POST",))
     def case_step(self, id, step):
@@ -204,14 +237,14 @@ class WorkflowMixin:
     def action_take_in_charge(self, ids):
         today, user = clock.today(), _user()
         self._bulk(ids, "take_in_charge", lambda p: ops.take_in_charge(db.session, p, today, user),
-                   lambda n: gettext("%(n)s paths taken in charge.", n=n))
+                   lambda n: ngettext("%(num)s path taken in charge.", "%(num)s paths taken in charge.", n))
 
     @action("interview", _l("First interview held (today)"),
             _l("Record today's first interview for the selected paths?"))
     def action_interview(self, ids):
         today, user = clock.today(), _user()
         self._bulk(ids, "interview", lambda p: ops.record_first_interview(db.session, p, today, by=user),
-                   lambda n: gettext("%(n)s first interviews recorded.", n=n))
+                   lambda n: ngettext("%(num)s first interview recorded.", "%(num)s first interviews recorded.", n))
 
     @action("approve", _l("Approve the proposed voucher (today)"),
             _l("Approve the proposed vouchers of the selected paths, checking each Comune's budget?"))
@@ -219,7 +252,7 @@ class WorkflowMixin:
         today, user = clock.today(), _user()
         self._bulk(ids, "approve",
                    lambda p: voucher_ops.approve_voucher(db.session, _pending_voucher(p), user, today),
-                   lambda n: gettext("%(n)s vouchers approved.", n=n))
+                   lambda n: ngettext("%(num)s voucher approved.", "%(num)s vouchers approved.", n))
 
     def is_action_allowed(self, name):
         if name in STEPS:

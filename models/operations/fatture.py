@@ -56,6 +56,15 @@ def totals(righe) -> tuple[Decimal, Decimal]:
     return money_totals(_lines(righe))
 
 
+def invoice_totals(f: Fattura) -> tuple[Decimal, Decimal, Decimal]:
+    """(taxable, VAT, total) of an invoice: the stored snapshot once issued, a draft's computed
+    from its lines (models/money.py: lines rounded half-up, VAT per rate)."""
+    if f.imponibile is not None and f.iva is not None:
+        return f.imponibile, f.iva, f.imponibile + f.iva
+    taxable, vat = totals(f.righe)
+    return taxable, vat, taxable + vat
+
+
 def amount_due(f: Fattura) -> Decimal:
     """What the Comune pays the agency: the taxable only under split payment (art. 17-ter)."""
     if f.imponibile is None or f.iva is None:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..base import StatoVoucher, TipoOre, TipoVoce
+from ..base import StatoVoucher, TipoOre, TipoVoce, quantity
 from ..errors import DomainError
 from ..percorsi import Addebito, Ore, Percorso
 from ..validation import parse_decimal
@@ -64,7 +64,7 @@ def validate_hours(session: Session, row: Ore) -> None:
     if dup is not None:
         raise DomainError(
             gettext("%(kind)s hours of %(day)s are already recorded for this path (%(hours)s h).",
-                    kind=row.tipo.label, day=_fmt(day), hours=dup),
+                    kind=row.tipo.label, day=_fmt(day), hours=quantity(dup)),
             "data",
         )
     if row.tipo == TipoOre.PRESENZA:
@@ -77,7 +77,7 @@ def validate_hours(session: Session, row: Ore) -> None:
         if Decimal(others) + hours > 24:
             raise DomainError(
                 gettext("%(person)s already has %(hours)s h on %(day)s: at most 24 h a day.",
-                        person=str(p.persona), hours=others, day=_fmt(day)),
+                        person=str(p.persona), hours=quantity(others), day=_fmt(day)),
                 "ore",
             )
     else:
@@ -88,7 +88,7 @@ def validate_hours(session: Session, row: Ore) -> None:
         if hours > remaining:
             raise DomainError(
                 gettext("Only %(remaining)s tutoring hours remain of the %(approved)s approved.",
-                        remaining=remaining, approved=approved),
+                        remaining=quantity(remaining), approved=quantity(approved)),
                 "ore",
             )
 

@@ -18,11 +18,21 @@ from sqlalchemy.orm import Session
 
 from .. import clock, dates
 from ..anagrafiche import EnteOspitante, Postazione
-from ..base import Esito, StatoPercorso, StatoVoucher, TipoContratto, TipologiaPercorso, TipoVoce
+from ..base import (
+    Esito,
+    StatoPercorso,
+    StatoVoucher,
+    TipoContratto,
+    TipoEvento,
+    TipologiaPercorso,
+    TipoVoce,
+    quantity,
+)
 from ..errors import DomainError
 from ..percorsi import Addebito, Percorso
 from ..queries import ACCEPTS, HOLDS_SEAT
 from ..validation import clean_text
+from .diario import add_diary_entry
 from .prezzi import price_item
 from .workflow import require_step
 
@@ -61,11 +71,15 @@ def take_in_charge(session: Session, p: Percorso, day: dt.date, operatore=None) 
     session.flush()
 
 
-def record_first_interview(session: Session, p: Percorso, day: dt.date, by=None) -> None:
-    """Colloquio di primo livello: the evaluation starts."""
+def record_first_interview(session: Session, p: Percorso, day: dt.date, by=None,
+                           notes: str | None = None) -> None:
+    """Colloquio di primo livello: the evaluation starts. The interview's ``notes``, when
+    given, are written to the path's diary as an interview by ``by`` (DOMAIN.md, "Diario")."""
     require_step("interview", p, by)
     _require_date(day, p.data_presa_in_carico, gettext("intake date"), p)
     p.stato, p.data_primo_colloquio = S.IN_VALUTAZIONE, day
+    if (notes or "").strip():
+        add_diary_entry(session, p, day, TipoEvento.COLLOQUIO, notes, by=by)
     session.flush()
 
 
@@ -106,9 +120,9 @@ def check_internship_duration(p: Percorso, start: dt.date, end: dt.date | None) 
     if end < _add_months(start, 2) or end > _add_months(start, longest):
         raise DomainError(
             gettext(
-                "An internship must last between 2 and %(max)s months: this one lasts %(months).1f.",
+                "An internship must last between 2 and %(max)s months: this one lasts %(months)s.",
                 max=longest,
-                months=_months_between(start, end),
+                months=quantity(_months_between(start, end), 1),
             )
         )
 

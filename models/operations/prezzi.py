@@ -67,3 +67,11 @@ def voucher_totals(voucher) -> tuple[Decimal, Decimal, Decimal]:
         (r.quantita, r.voce_listino.prezzo_unitario, r.voce_listino.aliquota_iva) for r in voucher.righe
     )
     return taxable, vat, taxable + vat
+
+
+def voucher_gross_total(voucher) -> Decimal:
+    """A voucher's gross total: what its approval committed (stored, unchanged by later price
+    edits), else computed from its lines as ``voucher_totals`` does."""
+    if voucher.importo_impegnato is not None:
+        return voucher.importo_impegnato
+    return voucher_totals(voucher)[2]

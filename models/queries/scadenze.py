@@ -27,7 +27,12 @@ def activation_due(dialect_name: str):
     return cast(Percorso.data_presa_in_carico + days, Date)
 
 
-def _deadlines(dialect: str, today: dt.date, horizon_days: int, comune_id=None, operatore_id=None):
+#: The kinds of deadline: intake (presa in carico) and activation (avvio).
+KINDS = ("intake", "activation")
+
+
+def _deadlines(dialect: str, today: dt.date, horizon_days: int, comune_id=None, operatore_id=None,
+               kinds=KINDS):
     """Open intake and activation deadlines overdue or due within ``horizon_days``, as a
     subquery (id, kind, due): one UNION ALL, ordered and paged by the caller."""
     limit = today + dt.timedelta(days=horizon_days)
@@ -41,6 +46,8 @@ def _deadlines(dialect: str, today: dt.date, horizon_days: int, comune_id=None, 
             StatoPercorso.VOUCHER_APPROVATO,
         )),
     ):
+        if kind not in kinds:
+            continue
         stmt = (
             select(Percorso.id, literal(kind).label("kind"), due_expr.label("due"))
             .join(Programma, Percorso.programma_id == Programma.id)
@@ -51,7 +58,7 @@ def _deadlines(dialect: str, today: dt.date, horizon_days: int, comune_id=None, 
         if operatore_id:
             stmt = stmt.where(Percorso.operatore_id == operatore_id)
         parts.append(stmt)
-    union = parts[0].union_all(parts[1]).subquery()
+    union = (parts[0].union_all(*parts[1:]) if len(parts) > 1 else parts[0]).subquery()
     bound = limit.isoformat() if dialect == "sqlite" else limit
     return select(union).where(union.c.due <= bound).subquery("scadenze")
 
@@ -68,13 +75,27 @@ def deadlines(session: Session, today: dt.date, horizon_days: int = 7, comune_id
     return [(pid, kind, _as_date(due), (_as_date(due) - today).days) for pid, kind, due in rows]
 
 
+def deadline_counts(session: Session, today: dt.date, horizon_days: int = 7, comune_id=None):
+    """kind -> (overdue, due within ``horizon_days``) of the open deadlines, in one statement
+    (the home page's counts; the Scadenze page lists the same rows)."""
+    dialect = session.get_bind().dialect.name
+    d = _deadlines(dialect, today, horizon_days, comune_id)
+    today_bound = today.isoformat() if dialect == "sqlite" else today
+    late = func.sum(case((d.c.due < today_bound, 1), else_=0))
+    rows = session.execute(select(d.c.kind, late, func.count()).group_by(d.c.kind))
+    counts = {kind: (0, 0) for kind in KINDS}
+    counts.update({kind: (int(overdue or 0), int(total) - int(overdue or 0)) for kind, overdue, total in rows})
+    return counts
+
+
 def deadlines_page(session: Session, today: dt.date, horizon_days: int = 7, comune_id=None,
-                   operatore_id=None, page: int = 0, per_page: int = 50):
-    """One page of ``deadlines`` with the paths loaded, in one statement.
+                   operatore_id=None, page: int = 0, per_page: int = 50, kinds=KINDS):
+    """One page of ``deadlines`` (of ``kinds``) with the paths loaded, in one statement.
 
     Returns (total, overdue, rows of (Percorso, kind, due, days_left)).
     """
-    d = _deadlines(session.get_bind().dialect.name, today, horizon_days, comune_id, operatore_id)
+    d = _deadlines(session.get_bind().dialect.name, today, horizon_days, comune_id, operatore_id,
+                   kinds)
     today_bound = today.isoformat() if session.get_bind().dialect.name == "sqlite" else today
     page_rows = (
         select(d.c.id, d.c.kind, d.c.due, func.count().over().label("total"),

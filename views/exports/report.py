@@ -29,7 +29,9 @@ def sottotitolo(kind: str, periodo, comune=None) -> str:
     else:
         text = gettext("From %(start)s to %(end)s", start=periodo.dal.strftime("%d/%m/%Y"),
                        end=periodo.al.strftime("%d/%m/%Y"))
-    return f"{text} · {comune.nome if comune else gettext('all Comuni')}"
+    # Not inside the f-string: Babel's extractor does not look into f-string expressions.
+    where = comune.nome if comune else gettext("all Comuni")
+    return f"{text} · {where}"
 
 
 @dataclass(frozen=True)
