@@ -59,6 +59,11 @@ def app_config(url: str, **extra) -> dict:
         "WTF_CSRF_ENABLED": False,
         "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": False,
         "SERVER_NAME": "localhost",
+        # argon2 at its cheapest: the tests hash and check passwords hundreds of times; the
+        # console's own settings (argon2 defaults) are what production uses.
+        "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": {
+            "argon2__memory_cost": 1024, "argon2__time_cost": 1, "argon2__parallelism": 1,
+        },
         **extra,
     }
 

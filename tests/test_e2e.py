@@ -29,7 +29,7 @@ from models import Addebito, Percorso, VoceListino, Voucher, clock, dates, db
 from models.base import Esito, StatoPercorso, StatoVoucher, TipoVoce
 
 from . import factories as f
-from .conftest import TEST_AGENCY, TEST_SECRETS
+from .conftest import app_config
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -133,17 +133,10 @@ def _seed(session, today: dt.date) -> Seed:
 def live_server(fresh_database_url):
     """The real console on a fresh seeded database, served on a free port in a daemon thread."""
     url = fresh_database_url
-    app = create_app(
-        {
-            **TEST_SECRETS,
-            **TEST_AGENCY,
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": url,
-            # The browser posts the real forms, CSRF token included.
-            "WTF_CSRF_ENABLED": True,
-            "FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION": False,
-        }
-    )
+    # The browser posts the real forms, CSRF token included.
+    config = app_config(url, WTF_CSRF_ENABLED=True)
+    config.pop("SERVER_NAME")
+    app = create_app(config)
     with app.app_context():
         db.create_all()
         seed = _seed(db.session, clock.today())
