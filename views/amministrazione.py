@@ -101,12 +101,12 @@ class RegistroAuditView(RoleModelView):
 
     permissions = {"admin": "r"}
     list_loads = (joinedload(RegistroAudit.utente),)
-    column_list = ("momento", "utente", "azione", "tabella", "record_id", "descrizione")
+    column_list = ("momento", "utente", "azione", "tabella", "record_id", "descrizione", "origine")
     column_default_sort = [("momento", True), ("id", True)]
     count_cap = 10_000
     column_sortable_list = ("momento", "azione", "tabella")
     column_searchable_list = ("descrizione", "record_id")
-    column_filters = ("momento", "azione", "tabella", "record_id", "utente.email")
+    column_filters = ("momento", "azione", "tabella", "record_id", "utente.email", "origine")
     column_formatters_detail = {"modifiche": _modifiche}
     column_formatters_export = {"modifiche": lambda v, c, m, n: json.dumps(m.modifiche, ensure_ascii=False)}
     column_labels = {
@@ -118,6 +118,7 @@ class RegistroAuditView(RoleModelView):
         "record_id": _l("Record"),
         "descrizione": _l("Record description"),
         "modifiche": _l("Changes"),
+        "origine": _l("Origin"),
     }
 
     # The log is written by the database session hook only.
