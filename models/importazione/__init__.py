@@ -10,10 +10,12 @@ from .motore import CHI_IMPORTA, TIPI, kinds_for, run_import
 from .rapporto import ERRATA, INVARIATA, MODIFICATA, NUOVA, Rapporto, RisultatoRiga
 from .tipo_budget import Budgets
 from .tipo_enti import Enti
+from .tipo_ore import OreImport
+from .tipo_percorsi import Percorsi
 from .tipo_persone import Persone
 from .tipo_postazioni import Postazioni
 
-for _tipo in (Persone(), Enti(), Postazioni(), Budgets()):
+for _tipo in (Persone(), Enti(), Postazioni(), Percorsi(), OreImport(), Budgets()):
     TIPI[_tipo.name] = _tipo
 
 __all__ = [

@@ -17,7 +17,7 @@ from pathlib import Path
 from babel.support import Translations
 from flask_babel import gettext
 
-from .valori import normalize
+from .valori import normalize, shown
 
 #: Where the console's catalog lives (the labels are matched in Italian whatever the user's language).
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
@@ -86,6 +86,8 @@ class Intestazione:
     unmatched: dict[int, str] = field(default_factory=dict)
     #: field name -> the other columns that also named it (only the first one is read).
     repeated: dict[str, list[int]] = field(default_factory=dict)
+    #: The texts of the rows above the header (a title may say the month of an attendance sheet).
+    above: list[str] = field(default_factory=list)
 
     def header_of(self, name: str) -> str:
         col = self.columns[name]
@@ -102,7 +104,7 @@ def _lookup(fields: Sequence[Campo]) -> dict[str, str]:
 
 def _cell_text(row: list, col: int) -> str:
     value = row[col] if col < len(row) else None
-    return " ".join(str(value).split()) if value is not None else ""
+    return " ".join(shown(value).split()) if value is not None else ""
 
 
 def _header_cells(rows: list[list], i: int, keys: dict[str, str]) -> dict[int, str]:
@@ -139,6 +141,7 @@ def find_header(rows: list[list], fields: Sequence[Campo], mapping: dict[int, st
     if best is None or best_score < min(minimum, len(fields)):
         return None
     found = Intestazione(best, headers=_header_cells(rows, best, keys))
+    found.above = [_cell_text(r, c) for r in rows[:best] for c in range(len(r)) if _cell_text(r, c)]
     known = {campo.name for campo in fields}
     for col, header in sorted(found.headers.items()):
         name = keys.get(normalize(header))

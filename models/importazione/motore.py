@@ -117,6 +117,9 @@ class TipoImport:
         """Columns the file must have (a social worker's Comune, for instance, is implied)."""
         return [c for c in self.fields if c.required]
 
+    def adapt_header(self, ctx: Contesto, header: Intestazione) -> None:
+        """Hook: read columns the fields do not name (the days of an attendance sheet)."""
+
     def missing_columns(self, ctx: Contesto, header: Intestazione) -> list[Campo]:
         """The needed columns the header does not name."""
         return [c for c in self.required_columns(ctx) if c.name not in header.columns]
@@ -253,6 +256,8 @@ def run_import(session: Session, kind: str, path: str | Path, filename: str, *, 
     if opened is None:
         return report
     header, data = opened
+    tipo.adapt_header(ctx, header)
+    report.unmatched = [[col, column_letter(col), t] for col, t in sorted(header.unmatched.items())]
     for campo in tipo.missing_columns(ctx, header):
         report.file_errors.append(gettext(
             "The column «%(field)s» is missing: add it, or say below which column holds it.",
