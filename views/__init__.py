@@ -94,4 +94,8 @@ def init_admin(app: Flask) -> Admin:
         from .report import ReportView
 
         admin.add_view(ReportView(name=_l("Report"), endpoint="report", category=_l("Reports")))
+        from .importa import ImportView
+
+        admin.add_view(ImportView(name=_l("Import from spreadsheets"), endpoint="importa", url="/admin/importa",
+                                  category=AMMINISTRAZIONE))
     return admin
