@@ -39,7 +39,7 @@ class ImportView(RoleBaseView):
 
     @property
     def archivio(self) -> Archivio:
-        return Archivio(Path(current_app.instance_path) / "import")
+        return Archivio(current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "import")
 
     def _kinds(self) -> list[str]:
         return kinds_for(user_roles())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from ..base import N_
 
@@ -95,9 +95,10 @@ class Rapporto:
         return cls(**data)
 
     def summary(self) -> str:
-        return gettext(
-            "%(rows)s rows: %(new)s new, %(changed)s changed, %(unchanged)s unchanged, %(wrong)s wrong.",
-            rows=self.rows, new=self.counts[NUOVA], changed=self.counts[MODIFICATA],
+        rows = ngettext("%(num)s row", "%(num)s rows", self.rows)
+        return rows + " — " + gettext(
+            "new: %(new)s, changed: %(changed)s, unchanged: %(unchanged)s, wrong: %(wrong)s.",
+            new=self.counts[NUOVA], changed=self.counts[MODIFICATA],
             unchanged=self.counts[INVARIATA], wrong=self.counts[ERRATA],
         )
 
