@@ -143,6 +143,31 @@ def _row(obj, action: str, user_id: int | None, now: dt.datetime, origine: str |
     }
 
 
+def log_inserted(session: Session, model, rows: list[dict], ids: list, describe: Callable[[dict], str]) -> None:
+    """Audit rows for records inserted in bulk (an import's new rows: one INSERT per chunk
+    instead of an object each), in the shape the flush hook writes for a create."""
+    origin = _origin.get()
+    user_id, origine = origin if origin is not None else (_user_provider(), None)
+    if (user_id is None and origine is None) or not rows:
+        return
+    now = clock.now()
+    table = model.__table__.name
+    entries = [
+        {
+            "momento": now,
+            "utente_id": user_id,
+            "azione": "create",
+            "tabella": table,
+            "record_id": str(pk),
+            "descrizione": describe(row)[:255],
+            "modifiche": {"id": [None, pk], **{k: [None, _plain(v)] for k, v in row.items() if v is not None}},
+            "origine": origine,
+        }
+        for pk, row in zip(ids, rows, strict=True)
+    ]
+    session.connection().execute(RegistroAudit.__table__.insert(), entries)
+
+
 @event.listens_for(Session, "after_flush")
 def _write_audit(session: Session, flush_context) -> None:
     """Record every flushed create, update and delete made by a console user or an import."""

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..anagrafiche import CategoriaSvantaggio, Comune, EnteOspitante
+from ..base import N_
 from ..programmi import Programma
 from ..utenti import Utente
 from .valori import ValoreErrato, code, normalize, text
@@ -37,7 +38,8 @@ class Nomi:
                 self.by_name[normalize(n)].append(pk)
 
     def find(self, value, hint: str = "") -> int | None:
-        """The record ``value`` names; None for an empty cell. Refuses unknown and ambiguous names."""
+        """The record ``value`` names; None for an empty cell. Refuses unknown and ambiguous names
+        (``hint``, a msgid, says how to name it without doubt)."""
         raw = text(value)
         if raw is None:
             return None
@@ -49,7 +51,7 @@ class Nomi:
             return candidates[0]
         if candidates:
             raise ValoreErrato(gettext("More than one %(what)s is called «%(value)s»: %(hint)s",
-                                       what=self.what, value=raw, hint=hint))
+                                       what=self.what, value=raw, hint=gettext(hint) if hint else ""))
         raise ValoreErrato(gettext("No %(what)s «%(value)s» is in the console.", what=self.what, value=raw))
 
 
@@ -63,7 +65,7 @@ def comuni(session: Session) -> Nomi:
 
 
 def find_comune(names: Nomi, value) -> int | None:
-    return names.find(value, gettext("write its ISTAT code or «Name (province)»."))
+    return names.find(value, N_("write its ISTAT code or «Name (province)»."))
 
 
 def enti(session: Session) -> Nomi:
@@ -77,7 +79,7 @@ def enti(session: Session) -> Nomi:
 
 
 def find_ente(names: Nomi, value) -> int | None:
-    return names.find(value, gettext("write its partita IVA."))
+    return names.find(value, N_("write its partita IVA."))
 
 
 def programmi(session: Session) -> Nomi:
@@ -109,7 +111,7 @@ class Utenti:
 
     def find(self, value, role: str, role_label: str) -> int | None:
         """The user ``value`` names, who must have ``role``."""
-        pk = self.names.find(value, gettext("write the e-mail."))
+        pk = self.names.find(value, N_("write the e-mail."))
         if pk is not None and role not in self.roles[pk]:
             raise ValoreErrato(gettext("%(user)s is not a %(role)s.", user=self.names.label[pk], role=role_label))
         return pk

@@ -71,7 +71,7 @@ def parser(enum_cls: type[enum.Enum]):
     """A cell -> member parser for ``enum_cls``."""
 
     def parse(value):
-        return choice(value, _names(enum_cls), gettext(COSA[enum_cls]))
+        return choice(value, _names(enum_cls), COSA[enum_cls])
 
     return parse
 

@@ -42,7 +42,7 @@ _LINE = re.compile(r"([A-Za-z0-9_.\-]+)\s*(?:[x×=:*]\s*)?(\d+(?:[.,]\d+)?)?", r
 def _esito(value):
     names = {normalize(n): key for key, msgid in ESITI.items() for n in (key, msgid, in_italian(msgid))}
     names.update({normalize(n): key for n, key in _ALTRI_ESITI.items()})
-    return choice(value, names, gettext("outcome"))
+    return choice(value, names, N_("outcome"))
 
 
 def _righe(value):

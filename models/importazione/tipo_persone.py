@@ -9,13 +9,16 @@ of their Comune (models/scoping.py).
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 from stdnum.it import codicefiscale
 
 from .. import validation as v
 from ..anagrafiche import CategoriaSvantaggio, Persona
+from ..audit import log_inserted
 from ..base import N_, CondizioneOccupazionale, Sesso
 from ..errors import DomainError
 from ..scoping import comune_filter
@@ -36,11 +39,6 @@ def _cf(value):
 def _cap(value):
     raw = code(value, 5)
     return v.clean_cap(raw) if raw else None
-
-
-def _email(value):
-    raw = text(value)
-    return v.clean_email(raw) if raw else None
 
 
 def _categorie(value):
@@ -65,7 +63,9 @@ CAMPI = (
     Campo("cap", N_("CAP"), _cap, example="25065", synonyms=("CAP", "C.A.P.", "Codice postale")),
     Campo("telefono", N_("Phone"), text, example="333 1234567",
           synonyms=("Telefono", "Tel", "Tel.", "Cellulare", "Cell.", "Recapito telefonico")),
-    Campo("email", N_("E-mail"), _email, example="mario.rossi@example.org",
+    # Checked where it would be written (_new_row, _update): most rows of a second import
+    # carry the address already stored, and the check is the slowest of a row.
+    Campo("email", N_("E-mail"), text, example="mario.rossi@example.org",
           synonyms=("Email", "E-mail", "Mail", "Posta elettronica", "Indirizzo email")),
     Campo("condizione_occupazionale", N_("Employment status"), scelte.parser(CondizioneOccupazionale),
           choices=scelte.labels(CondizioneOccupazionale),
@@ -111,7 +111,7 @@ class Persone(TipoImport):
         return values
 
     def apply_chunk(self, ctx: Contesto, righe: list[Riga]) -> list[RisultatoRiga]:
-        results, todo = {}, []
+        results, todo, bulk = {}, [], []
         for riga in righe:
             key = ("" if riga.cells.get("codice_fiscale") is None else str(riga.cells["codice_fiscale"]).strip())
             try:
@@ -132,14 +132,44 @@ class Persone(TipoImport):
             try:
                 if found is not None and found.id in outside:
                     raise DomainError(gettext("This person exists and is not of your Comune."), "codice_fiscale")
-                results[riga.number] = (self._update(ctx, riga, found, values, shown) if found is not None
-                                        else self._create(ctx, riga, values, shown))
+                if found is not None:
+                    results[riga.number] = self._update(ctx, riga, found, values, shown)
+                elif values.get("categorie"):
+                    results[riga.number] = self._create(ctx, riga, values, shown)
+                else:
+                    bulk.append(self._new_row(riga, values))
+                    results[riga.number] = RisultatoRiga(riga.number, NUOVA, shown)
             except (RigaErrata, DomainError) as exc:
                 if found is not None:
                     ctx.session.expire(found)  # its half-made changes are not written
                 results[riga.number] = self.failed(riga, shown, exc)
         ctx.session.flush()
+        self._insert(ctx, bulk)
         return [results[r.number] for r in righe]
+
+    def _new_row(self, riga: Riga, values: dict) -> dict:
+        """The columns of a new person, checked as the model checks them: the codice fiscale,
+        CAP and e-mail by the validators that read them (models/validation.py), the birth date by
+        ``Persona.validate_model``."""
+        if values.get("sesso") is None:
+            values["sesso"] = Sesso.F if codicefiscale.get_gender(values["codice_fiscale"]) == "F" else Sesso.M
+        self.require(riga, values, ("cognome", "nome", "data_nascita", "comune_residenza_id"))
+        if values.get("email"):
+            values["email"] = v.clean_email(values["email"])
+        Persona.validate_model(SimpleNamespace(data_nascita=values["data_nascita"]))
+        row = {n: values.get(n) for n in ("codice_fiscale", *SCALARI, "comune_residenza_id")}
+        row["condizione_occupazionale"] = row["condizione_occupazionale"] or CondizioneOccupazionale.DISOCCUPATO
+        return row
+
+    def _insert(self, ctx: Contesto, rows: list[dict]) -> None:
+        """New people without categories: one INSERT for the chunk, and their audit rows."""
+        if not rows:
+            return
+        # Ids by codice fiscale, not by order: any order lets the driver insert the chunk at once.
+        ids = dict((cf, pk) for pk, cf in ctx.session.execute(
+            insert(Persona).returning(Persona.id, Persona.codice_fiscale), rows))
+        log_inserted(ctx.session, Persona, rows, [ids[r["codice_fiscale"]] for r in rows],
+                     lambda r: f"{r['cognome']} {r['nome']}")
 
     def _existing(self, ctx: Contesto, codes: list[str]) -> dict[str, Persona]:
         if not codes:
@@ -172,6 +202,8 @@ class Persone(TipoImport):
         p.categorie = [ctx.session.get(CategoriaSvantaggio, i) for i in ids]
 
     def _update(self, ctx: Contesto, riga: Riga, p: Persona, values: dict, shown: str) -> RisultatoRiga:
+        if values.get("email") and values["email"] != p.email:
+            values["email"] = v.clean_email(values["email"])
         column = {"comune_residenza_id": riga.column("comune_residenza")}
         changes = assign(p, values, SCALARI + ("comune_residenza_id",), lambda n: column.get(n) or riga.column(n),
                          self._show(ctx))

@@ -59,12 +59,16 @@ def is_empty(value) -> bool:
 
 def text(value) -> str | None:
     """Text with surrounding spaces (and non-breaking ones) removed; numbers without ".0"."""
-    if is_empty(value):
+    if value is None:
         return None
+    if isinstance(value, str):
+        result = value.strip()
+        if any(c in result for c in "\xa0\t\n\r") or "  " in result:
+            result = " ".join(result.replace("\xa0", " ").split())
+        return result or None
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
-    result = " ".join(shown(value).replace("\xa0", " ").split())
-    return result or None
+    return " ".join(shown(value).split()) or None
 
 
 def code(value, width: int | None = None) -> str | None:
@@ -164,13 +168,14 @@ def boolean(value) -> bool | None:
 
 
 def choice(value, options: dict[str, object], what: str):
-    """One of a list, by any of its names (``options``: normalized name -> value)."""
+    """One of a list, by any of its names (``options``: normalized name -> value); ``what``
+    (a msgid) names the list in the message."""
     if is_empty(value):
         return None
     found = options.get(normalize(value))
     if found is None:
         raise ValoreErrato(
-            gettext("«%(value)s» is not a valid %(what)s.", value=shown(value), what=what)
+            gettext("«%(value)s» is not a valid %(what)s.", value=shown(value), what=gettext(what))
         )
     return found
 
