@@ -112,3 +112,14 @@ def test_a_social_worker_sees_other_comunes_rows_as_wrong(client_for, ctx, tmp_p
     html = ss.get(r.headers["Location"]).get_data(as_text=True)
     assert "Può importare solo persone residenti nel suo Comune." in html
     assert 'id="confirm-form"' not in html
+
+
+def test_a_social_workers_template_has_only_the_referral_columns(client_for, uploads):
+    import openpyxl
+
+    r = client_for("servizio_sociale").get("/admin/importa/modello/percorsi/")
+    headers = [c.value for c in openpyxl.load_workbook(io.BytesIO(r.data)).worksheets[0][1]]
+    assert "Codice fiscale" in headers and "Data di segnalazione" in headers
+    assert "Data di presa in carico" not in headers and "Operatore" not in headers
+    full = client_for("operatore").get("/admin/importa/modello/percorsi/")
+    assert "Data di presa in carico" in [c.value for c in openpyxl.load_workbook(io.BytesIO(full.data)).worksheets[0][1]]

@@ -57,6 +57,9 @@ class ImportView(RoleBaseView):
                            formats=", ".join(FORMATS), referral_only=scoped_comune_id() is not None)
 
     def _upload(self, kinds: list[str]):
+        if (request.content_length or 0) > MAX_BYTES:  # before the body is read
+            flash(gettext("The file is too large (at most %(mb)s MB).", mb=MAX_BYTES // 2**20), "error")
+            return redirect(url_for(".index"))
         kind, stream = request.form.get("tipo"), request.files.get("file")
         if kind not in kinds:
             abort(403)
@@ -66,9 +69,6 @@ class ImportView(RoleBaseView):
         if Path(stream.filename).suffix.lower() not in FORMATS:
             flash(gettext("%(name)s is not a file that can be imported: use .xlsx, .ods or .csv.",
                           name=stream.filename), "error")
-            return redirect(url_for(".index"))
-        if (request.content_length or 0) > MAX_BYTES:
-            flash(gettext("The file is too large (at most %(mb)s MB).", mb=MAX_BYTES // 2**20), "error")
             return redirect(url_for(".index"))
         options = {"approvato_da": request.form.get("approvato_da") or None, "mese": request.form.get("mese") or None}
         upload = self.archivio.new(stream, kind, stream.filename, current_user.id, options)
@@ -143,6 +143,9 @@ class ImportView(RoleBaseView):
         """The kind's template: headers, an example row, drop-down lists."""
         if kind not in self._kinds():
             abort(403)
-        data = build_modello(TIPI[kind], reference_lists(db.session))
+        fields = None
+        if scoped_comune_id() is not None:  # a social worker: the referral's columns only
+            fields = [c for c in TIPI[kind].fields if not c.step and c.name != "operatore"]
+        data = build_modello(TIPI[kind], reference_lists(db.session), fields=fields)
         return send_file(io.BytesIO(data), mimetype=MIMETYPE, as_attachment=True,
                          download_name=gettext("import-%(kind)s.xlsx", kind=kind))

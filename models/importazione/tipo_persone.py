@@ -165,9 +165,12 @@ class Persone(TipoImport):
         """New people without categories: one INSERT for the chunk, and their audit rows."""
         if not rows:
             return
-        # Ids by codice fiscale, not by order: any order lets the driver insert the chunk at once.
-        ids = dict((cf, pk) for pk, cf in ctx.session.execute(
-            insert(Persona).returning(Persona.id, Persona.codice_fiscale), rows))
+        # A plain executemany (psycopg pipelines it), then the ids in one SELECT: an INSERT ...
+        # RETURNING of the chunk would be one statement with thousands of parameters, which
+        # psycopg parses in Python every time.
+        ctx.session.execute(insert(Persona), rows)
+        ids = dict(ctx.session.execute(select(Persona.codice_fiscale, Persona.id).where(
+            Persona.codice_fiscale.in_([r["codice_fiscale"] for r in rows]))).all())
         log_inserted(ctx.session, Persona, rows, [ids[r["codice_fiscale"]] for r in rows],
                      lambda r: f"{r['cognome']} {r['nome']}")
 

@@ -34,16 +34,18 @@ def _example(campo):
     return gettext(value) if isinstance(value, str) else value
 
 
-def build_modello(tipo: TipoImport, refs: dict[str, list[str]], target: IO[bytes] | str | None = None):
-    """The .xlsx template of ``tipo``; ``refs`` are the console's lists (comuni, programmi)
-    offered by the drop-downs of the columns that name them."""
+def build_modello(tipo: TipoImport, refs: dict[str, list[str]], target: IO[bytes] | str | None = None,
+                  fields=None):
+    """The .xlsx template of ``tipo`` (of its ``fields`` only, when given); ``refs`` are the
+    console's lists (comuni, programmi) offered by the drop-downs of the columns that name them."""
+    fields = list(fields or tipo.fields)
     wb = Workbook(target)
     ws = wb.sheet(gettext("Import %(kind)s", kind=gettext(tipo.label)))
     lists = wb.sheet(gettext("Lists"))
-    headers = [gettext(c.label) for c in tipo.fields]
+    headers = [gettext(c.label) for c in fields]
     required = wb.book.add_format({"bold": True, "bg_color": "#F6D7A7", "border": 1, "text_wrap": True,
                                    "valign": "top"})
-    for col, campo in enumerate(tipo.fields):
+    for col, campo in enumerate(fields):
         ws.write_string(0, col, headers[col], required if campo.required else wb.fmt["header"])
         wb.write(ws, 1, col, _example(campo))
         ws.set_column(col, col, max(14, len(headers[col]) + 4))
