@@ -17,7 +17,7 @@ from sqlalchemy import select
 from models import Ruolo, Utente, db
 from models.importazione import CHI_IMPORTA, ERRATA, TIPI, kinds_for, run_import
 from models.importazione.lettura import FORMATS
-from models.importazione.rapporto import NOMI_STATI, STATI
+from models.importazione.rapporto import NOMI_CONTEGGI, NOMI_STATI, STATI
 
 from .base import RoleBaseView
 from .exports.cli_import import reference_lists
@@ -106,7 +106,8 @@ class ImportView(RoleBaseView):
         rows, total = self.archivio.rows(upload, status, page * PAGE, PAGE)
         return self.render("admin/importa_rapporto.html", upload=upload, report=report, rows=rows, total=total,
                            page=page, pages=(total + PAGE - 1) // PAGE, status=status, stati=STATI,
-                           nomi_stati=NOMI_STATI, tipo=TIPI[upload.tipo], wrong=ERRATA)
+                           nomi_stati=NOMI_STATI, nomi_conteggi=NOMI_CONTEGGI, tipo=TIPI[upload.tipo],
+                           wrong=ERRATA)
 
     @expose("/<token>/colonne/", methods=("POST",))
     def mapping(self, token):

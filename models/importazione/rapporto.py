@@ -16,8 +16,10 @@ from ..base import N_
 
 NUOVA, MODIFICATA, INVARIATA, ERRATA = "new", "changed", "unchanged", "wrong"
 STATI = (NUOVA, MODIFICATA, INVARIATA, ERRATA)
-#: How each status is named to the person (msgids).
+#: How each status is named to the person (msgids): a row's, and the count of rows.
 NOMI_STATI = {NUOVA: N_("new"), MODIFICATA: N_("changed"), INVARIATA: N_("unchanged"), ERRATA: N_("wrong")}
+NOMI_CONTEGGI = {NUOVA: N_("new rows"), MODIFICATA: N_("changed rows"), INVARIATA: N_("unchanged rows"),
+                 ERRATA: N_("wrong rows")}
 
 
 @dataclass
