@@ -314,3 +314,10 @@ def test_a_social_worker_imports_only_people_and_referrals_of_their_comune(sessi
                                               Percorso.comune_id == world.comune,
                                               Percorso.persona.has(codice_fiscale=CF_ROSSI)))
     assert p.stato == StatoPercorso.SEGNALATO and p.assistente_sociale_id == ss.id
+    again = messy.csv_file(tmp_path / "di-nuovo.csv", [["CF", "Tipologia", "Data segnalazione"],
+                                                       [CF_ROSSI, "tirocinio", "01/03/2025"]])
+    assert run(session, "percorsi", again, ss, comune_id=world.comune)[1][2].status == INVARIATA
+    changed = messy.csv_file(tmp_path / "cambiata.csv", [["CF", "Tipologia", "Data segnalazione"],
+                                                         [CF_ROSSI, "assistenziale", "01/03/2025"]])
+    row = run(session, "percorsi", changed, ss, comune_id=world.comune)[1][2]
+    assert row.status == ERRATA and row.errors[0][0] == "B «Tipologia»"  # only the agency changes a referral

@@ -231,6 +231,10 @@ class Percorsi(TipoImport):
                     if ctx.referral_only:
                         values["assistente_sociale_id"] = ctx.actor_id
                 changes = assign(p, values, MODIFICABILI, self._column(riga), self._show(ctx))
+                if changes and not created and ctx.referral_only:
+                    # A social worker files referrals; changing one is the agency's (README, roles).
+                    raise DomainError(gettext("This referral is already filed: only the agency can change it."),
+                                      next(n for n in MODIFICABILI if riga.column(REFERENCES.get(n, n)) == changes[0][0]))
                 p.validate_model()
             if created:
                 session.add(p)
