@@ -8,7 +8,7 @@ export FLASK_APP := app:create_app
 export CONSOLE_DEV ?= 1
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run db test test-pg lint translations clean scale scale-pg bench bench-pg
+.PHONY: install run db test test-pg lint translations clean scale scale-pg bench bench-pg bench-import bench-import-pg
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -53,6 +53,14 @@ bench: install
 
 bench-pg: install
 	$(PY) benchmarks/run.py --database-url $(SCALE_PG) $(BENCH_ARGS)
+
+# The import of 100 000 people (README, "Import"), each time into an emptied database of its own.
+IMPORT_ROWS ?= 100000
+bench-import: install
+	$(PY) benchmarks/importazione.py --database-url sqlite:///$(CURDIR)/instance/bench-import.db --fresh --rows $(IMPORT_ROWS) $(BENCH_ARGS)
+
+bench-import-pg: install
+	$(PY) benchmarks/importazione.py --database-url $(PG_SERVER)/bench_import --fresh --rows $(IMPORT_ROWS) $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

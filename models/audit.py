@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from decimal import Decimal
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, event, inspect
@@ -44,6 +46,8 @@ class RegistroAudit(Base):
     descrizione: Mapped[str] = mapped_column(String(255))
     #: {field: [before, after]}; for creates "before" is null, for deletes "after" is.
     modifiche: Mapped[dict] = mapped_column(JSON)
+    #: Where the change came from when not from a console form: "import persone.xlsx".
+    origine: Mapped[str | None] = mapped_column(String(255))
 
     utente: Mapped[Utente | None] = relationship()
 
@@ -59,6 +63,21 @@ def set_user_provider(provider: Callable[[], int | None]) -> None:
     """Called once by the app factory to tell the log who the current user is."""
     global _user_provider
     _user_provider = provider
+
+
+#: (user id or None, origin) of the changes being made, when an import makes them.
+_origin: ContextVar[tuple[int | None, str] | None] = ContextVar("audit_origin", default=None)
+
+
+@contextlib.contextmanager
+def audit_origin(origine: str, user_id: int | None) -> Iterator[None]:
+    """Inside, every flushed change is logged with ``origine`` (e.g. the imported file's name)
+    and attributed to ``user_id``, also from the command line, where no console user is."""
+    token = _origin.set((user_id, origine[:255]))
+    try:
+        yield
+    finally:
+        _origin.reset(token)
 
 
 def _plain(value):
@@ -106,7 +125,7 @@ def _changes(obj, action: str) -> dict:
     return changes
 
 
-def _row(obj, action: str, user_id: int, now: dt.datetime) -> dict | None:
+def _row(obj, action: str, user_id: int | None, now: dt.datetime, origine: str | None) -> dict | None:
     changes = _changes(obj, action)
     if not changes:
         return None
@@ -120,14 +139,41 @@ def _row(obj, action: str, user_id: int, now: dt.datetime) -> dict | None:
         "record_id": ",".join(str(i) for i in ident),
         "descrizione": str(obj)[:255],
         "modifiche": changes,
+        "origine": origine,
     }
+
+
+def log_inserted(session: Session, model, rows: list[dict], ids: list, describe: Callable[[dict], str]) -> None:
+    """Audit rows for records inserted in bulk (an import's new rows: one INSERT per chunk
+    instead of an object each), in the shape the flush hook writes for a create."""
+    origin = _origin.get()
+    user_id, origine = origin if origin is not None else (_user_provider(), None)
+    if (user_id is None and origine is None) or not rows:
+        return
+    now = clock.now()
+    table = model.__table__.name
+    entries = [
+        {
+            "momento": now,
+            "utente_id": user_id,
+            "azione": "create",
+            "tabella": table,
+            "record_id": str(pk),
+            "descrizione": describe(row)[:255],
+            "modifiche": {"id": [None, pk], **{k: [None, _plain(v)] for k, v in row.items() if v is not None}},
+            "origine": origine,
+        }
+        for pk, row in zip(ids, rows, strict=True)
+    ]
+    session.connection().execute(RegistroAudit.__table__.insert(), entries)
 
 
 @event.listens_for(Session, "after_flush")
 def _write_audit(session: Session, flush_context) -> None:
-    """Record every flushed create, update and delete made by a console user."""
-    user_id = _user_provider()
-    if user_id is None:
+    """Record every flushed create, update and delete made by a console user or an import."""
+    origin = _origin.get()
+    user_id, origine = origin if origin is not None else (_user_provider(), None)
+    if user_id is None and origine is None:
         return
     now = clock.now()
     rows = []
@@ -139,7 +185,7 @@ def _write_audit(session: Session, flush_context) -> None:
         for obj in objs:
             if isinstance(obj, RegistroAudit):
                 continue
-            row = _row(obj, action, user_id, now)
+            row = _row(obj, action, user_id, now, origine)
             if row:
                 rows.append(row)
     if rows:

@@ -11,7 +11,7 @@ from flask_babel import gettext
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
-from .errors import DomainError
+from .errors import N_, DomainError
 
 
 def clean_codice_fiscale(value: str) -> str:
@@ -58,22 +58,24 @@ def clean_email(value: str, field: str = "email") -> str:
         ) from None
 
 
-def _pattern(value: str | None, pattern: str, message: str, field: str) -> str:
+def _pattern(value: str | None, pattern: str, msgid: str, field: str) -> str:
+    """``value`` matching ``pattern``; the message is translated only when it does not (the
+    import checks these codes hundreds of thousands of times)."""
     value = (value or "").strip().upper()
     if not re.fullmatch(pattern, value):
-        raise DomainError(message, field)
+        raise DomainError(gettext(msgid), field)
     return value
 
 
 def clean_cap(value: str, field: str = "cap") -> str:
     """A CAP (Italian postcode): five digits."""
-    return _pattern(value, r"\d{5}", gettext("The CAP must be five digits."), field)
+    return _pattern(value, r"\d{5}", N_("The CAP must be five digits."), field)
 
 
 def clean_codice_istat(value: str, field: str = "codice_istat") -> str:
     """An ISTAT municipality code: six digits (province + progressive)."""
     return _pattern(
-        value, r"\d{6}", gettext("The ISTAT code must be six digits."), field
+        value, r"\d{6}", N_("The ISTAT code must be six digits."), field
     )
 
 
@@ -82,7 +84,7 @@ def clean_codice_ipa(value: str, field: str = "codice_ipa") -> str:
     return _pattern(
         value,
         r"[A-Z0-9]{6}",
-        gettext("The IPA office code must be six letters or digits."),
+        N_("The IPA office code must be six letters or digits."),
         field,
     )
 
@@ -90,7 +92,7 @@ def clean_codice_ipa(value: str, field: str = "codice_ipa") -> str:
 def clean_provincia(value: str, field: str = "provincia") -> str:
     """A province abbreviation: two letters."""
     return _pattern(
-        value, r"[A-Z]{2}", gettext("The province must be two letters."), field
+        value, r"[A-Z]{2}", N_("The province must be two letters."), field
     )
 
 

@@ -67,8 +67,10 @@ def test_seed_scale_loads_the_scale_data_once(standalone_app):
 
 
 def test_every_command_is_registered_by_the_app_factory(app):
-    """One place registers the CLI (create_app): the seed, users and export groups."""
-    assert {"seed", "users", "export"} <= set(app.cli.commands)
+    """One place registers the CLI (create_app): the seed, users, export and import groups."""
+    assert {"seed", "users", "export", "import"} <= set(app.cli.commands)
+    assert set(app.cli.commands["import"].commands) == {
+        "persone", "enti", "postazioni", "percorsi", "ore", "budget", "modello"}
     assert set(app.cli.commands["export"].commands) == {
         "fogli-ore", "indennita", "semestrale", "trimestrale", "budget", "esiti", "registro-fatture", "fatture"}
 

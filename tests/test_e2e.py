@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from app import create_app
-from models import Addebito, Percorso, VoceListino, Voucher, clock, dates, db
+from models import Addebito, Percorso, Persona, VoceListino, Voucher, clock, dates, db
 from models.base import Esito, StatoPercorso, StatoVoucher, TipoVoce
 
 from . import factories as f
@@ -130,11 +130,11 @@ def _seed(session, today: dt.date) -> Seed:
 
 
 @pytest.fixture
-def live_server(fresh_database_url):
+def live_server(fresh_database_url, tmp_path):
     """The real console on a fresh seeded database, served on a free port in a daemon thread."""
     url = fresh_database_url
     # The browser posts the real forms, CSRF token included.
-    config = app_config(url, WTF_CSRF_ENABLED=True)
+    config = app_config(url, WTF_CSRF_ENABLED=True, IMPORT_FOLDER=str(tmp_path / "uploads"))
     config.pop("SERVER_NAME")
     app = create_app(config)
     with app.app_context():
@@ -451,4 +451,90 @@ def test_referral_to_hiring_in_a_real_browser(live_server, page, dialogs, csp_vi
         (a,) = charges_db
         assert a.voce_listino.tipo == TipoVoce.ATTIVAZIONE_TIROCINIO
         assert a.importo == Decimal("200.00")
+        db.session.remove()
+
+
+# --- import from a spreadsheet (issue 13) ---------------------------------------------------
+
+
+def _shot(page: Page, tmp_path: Path, name: str) -> None:
+    """A screenshot of the page, under $SHOTS_DIR when set (to look at), else the test's folder."""
+    import os
+
+    folder = Path(os.environ.get("SHOTS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def test_import_of_people_with_a_mapping_step_in_a_real_browser(live_server, page, dialogs, tmp_path):
+    """The operatore uploads a messy sheet (a title row, synonyms, a text and a serial date, a
+    column the console does not know), maps that column, reads the dry run and confirms; a wrong
+    file shows its rows and offers no confirmation; the PAL manager may import budgets only."""
+    from seed.codici import make_codice_fiscale
+
+    from . import messy
+
+    tr = live_server.tr
+    cf_a = make_codice_fiscale("Zanoletti", "Marta", dt.date(1988, 3, 7), "F", "I433")
+    cf_b = make_codice_fiscale("Zanardelli", "Piero", dt.date(1979, 11, 2), "M", "I433")
+    sheet = messy.xlsx(tmp_path / "utenti 2024.xlsx", [
+        ["CF", "Cognome ", "Nome", "Nato il", "Luogo di residenza", "Telefono"],
+        [f" {cf_a} ", "Zanoletti", "Marta", "7/3/88", "Sarezzo", "333 1234567"],
+        [cf_b, "Zanardelli", "Piero", messy.serial(dt.date(1979, 11, 2)), "Sarezzo", None],
+    ], title="Elenco utenti seguiti - 2024")
+
+    login(page, "operatore@example.org")
+    page.goto("/admin/importa/")
+    page.select_option("#tipo", "persone")
+    page.set_input_files("#file", str(sheet))
+    with page.expect_navigation():
+        page.click("#import-form button[type=submit]")
+    expect(page.locator(".file-error")).to_contain_text("Comune di residenza")
+    mapping = page.locator("#mapping-form")
+    expect(mapping).to_contain_text("Luogo di residenza")
+    _shot(page, tmp_path, "import-1-mapping")
+    mapping.locator("select").select_option("comune_residenza")
+    with page.expect_navigation():
+        mapping.locator("button[type=submit]").click()
+    expect(page.locator("#import-summary")).to_contain_text(
+        tr("new: %(new)s, changed: %(changed)s, unchanged: %(unchanged)s, wrong: %(wrong)s.",
+           new=2, changed=0, unchanged=0, wrong=0))
+    expect(page.locator("#import-rows tr.row-new")).to_have_count(2)
+    expect(page.locator("#import-rows")).to_contain_text("Zanoletti")
+    _shot(page, tmp_path, "import-2-dry-run")
+    with page.expect_navigation():
+        page.click("#confirm-form button[type=submit]")
+    expect(page.locator("#import-done")).to_have_text(tr("Import done: every row went in."))
+    assert len(dialogs) == 1 and "utenti 2024.xlsx" in dialogs[0]
+    _shot(page, tmp_path, "import-3-done")
+
+    wrong = messy.csv_file(tmp_path / "errata.csv", [
+        ["Codice fiscale", "Cognome", "Nome", "Data di nascita", "Comune di residenza"],
+        [cf_a, "Zanoletti", "Marta", "07/03/1988", "Sarezzo"],
+        ["ZNLMRT88C47I433X", "Rossi", "Anna", "31/02/1990", "Atlantide"]])
+    page.goto("/admin/importa/")
+    page.select_option("#tipo", "persone")
+    page.set_input_files("#file", str(wrong))
+    with page.expect_navigation():
+        page.click("#import-form button[type=submit]")
+    expect(page.locator("#not-importable")).to_be_visible()
+    expect(page.locator("#confirm-form")).to_have_count(0)
+    bad = page.locator("#import-rows tr.row-wrong")
+    expect(bad).to_contain_text("A «Codice fiscale»")
+    expect(bad).to_contain_text("Atlantide")
+    expect(page.locator("#import-rows tr.row-unchanged")).to_contain_text("Zanoletti")
+    _shot(page, tmp_path, "import-4-wrong")
+    logout(page)
+
+    login(page, "pal@example.org")
+    page.goto("/admin/importa/")
+    expect(page.locator("#tipo option")).to_have_count(1)
+    expect(page.locator("#tipo option")).to_have_attribute("value", "budget")
+    _shot(page, tmp_path, "import-5-pal")
+
+    with live_server.app.app_context():
+        found = db.session.scalars(select(Persona).where(Persona.codice_fiscale.in_([cf_a, cf_b]))).all()
+        assert sorted((p.cognome, p.data_nascita) for p in found) == [
+            ("Zanardelli", dt.date(1979, 11, 2)), ("Zanoletti", dt.date(1988, 3, 7))]
+        assert db.session.scalar(select(func.count(Persona.id)).where(Persona.cognome == "Rossi")) == 0
         db.session.remove()

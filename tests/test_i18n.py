@@ -177,24 +177,22 @@ def test_the_italian_catalog_is_complete():
     assert fuzzy == []
 
 
-def _forms(text) -> tuple[str, ...]:
-    """A message's forms: one string, or singular and plural (ngettext)."""
-    return (text,) if isinstance(text, str) else tuple(text)
+def _forms(message) -> list[tuple[str, str]]:
+    """(msgid, translation) pairs of a message; a plural one pairs each Italian form with the
+    English singular or plural it translates."""
+    if isinstance(message.id, str):
+        return [(message.id, message.string)]
+    singular, plural = message.id
+    return [(singular, message.string[0])] + [(plural, form) for form in message.string[1:]]
 
 
 def test_translations_keep_their_placeholders():
-    wrong = []
-    for m in read_catalog():
-        if not m.id:
-            continue
-        ids, strings = _forms(m.id), _forms(m.string)
-        # The last form (the plural, or the only one) keeps every placeholder; a singular may
-        # leave out the count ("the path" rather than "1 path").
-        if sorted(PLACEHOLDER.findall(ids[-1])) != sorted(PLACEHOLDER.findall(strings[-1])):
-            wrong.append(m.id)
-        allowed = {p for form in ids for p in PLACEHOLDER.findall(form)}
-        if any(set(PLACEHOLDER.findall(form)) - allowed for form in strings):
-            wrong.append(m.id)
+    wrong = [
+        msgid
+        for m in read_catalog() if m.id
+        for msgid, translation in _forms(m)
+        if sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(translation))
+    ]
     assert wrong == []
 
 
@@ -202,7 +200,7 @@ def test_plural_messages_are_translated_in_both_forms():
     """ngettext: "1 giorno modificato", "2 giorni modificati" (never "1 giorni")."""
     plurals = [m for m in read_catalog() if m.id and not isinstance(m.id, str)]
     assert plurals
-    assert [m.id for m in plurals if len(_forms(m.string)) != 2 or not all(_forms(m.string))] == []
+    assert [m.id for m in plurals if len(m.string) != 2 or not all(m.string)] == []
 
 
 def test_every_marked_string_is_in_the_catalog():
@@ -215,13 +213,17 @@ def test_every_marked_string_is_in_the_catalog():
             str(ROOT), method_map, options_map, keywords=KEYWORDS
         )
     }
-    in_catalog = {_forms(m.id)[0] for m in read_catalog() if m.id}
+    in_catalog = {m.id if isinstance(m.id, str) else m.id[0] for m in read_catalog() if m.id}
     assert sorted(in_code - in_catalog) == []
 
 
 def test_the_compiled_catalog_matches_the_po_file():
     """The .mo is committed: it must be recompiled whenever the .po changes."""
+    def entries(messages):
+        return {(m.id if isinstance(m.id, str) else tuple(m.id)):
+                (m.string if isinstance(m.string, str) else tuple(m.string))
+                for m in messages if m.id and any(_forms(m)[0][1:]) and not m.fuzzy}
+
     with MO_FILE.open("rb") as fh:
-        compiled = {_forms(m.id): _forms(m.string) for m in read_mo(fh) if m.id}
-    source = {_forms(m.id): _forms(m.string) for m in read_catalog() if m.id and m.string and not m.fuzzy}
-    assert compiled == source
+        compiled = entries(read_mo(fh))
+    assert compiled == entries(read_catalog())

@@ -118,6 +118,10 @@ def init_admin(app: Flask) -> Admin:
         from .report import ReportView
 
         admin.add_view(ReportView(name=_l("Report"), endpoint="report", category=_l("Reports")))
+        from .importa import ImportView
+
+        admin.add_view(ImportView(name=_l("Import from spreadsheets"), endpoint="importa", url="/admin/importa",
+                                  category=AMMINISTRAZIONE))
     # endpoint -> view, for allowed(): links and actions shown only to the roles they open to.
     app.extensions["console_views"] = {v.endpoint: v for v in admin._views}
     register_error_pages(app, admin)

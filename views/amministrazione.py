@@ -291,8 +291,9 @@ class RegistroAuditView(RoleModelView):
 
     permissions = {"admin": "r"}
     list_loads = (joinedload(RegistroAudit.utente),)
-    column_list = ("momento", "utente", "azione", "tabella", "descrizione")
-    column_details_list = ("momento", "utente", "azione", "tabella", "descrizione", "modifiche", "record_id")
+    column_list = ("momento", "utente", "azione", "tabella", "descrizione", "origine")
+    column_details_list = ("momento", "utente", "azione", "tabella", "descrizione", "origine", "modifiche",
+                           "record_id")
     column_default_sort = [("momento", True), ("id", True)]
     count_cap = 10_000
     column_sortable_list = ("momento", "azione", "tabella")
@@ -310,6 +311,7 @@ class RegistroAuditView(RoleModelView):
         FilterEqual(RegistroAudit.tabella, _l("Kind of record"), options=list(TABLES.items())),
         "record_id",
         "utente.email",
+        "origine",
     )
     column_labels = {
         "momento": _l("When"),
@@ -320,6 +322,7 @@ class RegistroAuditView(RoleModelView):
         "record_id": _l("Internal number of the record"),
         "descrizione": _l("Record description"),
         "modifiche": _l("Changes"),
+        "origine": _l("Origin"),
     }
 
     # The log is written by the database session hook only.
