@@ -1,15 +1,24 @@
-"""Monthly timesheets and the internship indemnity: the rule (pure) and its SQL reads.
+"""Monthly timesheets, attendance registers and the internship indemnity: the rule (pure) and
+its SQL reads.
 
-The rule (issue 4, item 2; settings on Programma, weekly hours on Postazione):
+The rule (issue 4, item 2; issue 12, item 4; the settings are the programme's dated
+``RegolaIndennita``, the weekly hours and meals on Postazione, the host's kind on EnteOspitante):
 
-* expected hours of the month = ``Postazione.ore_settimanali / 5`` x the working days
-  (Monday to Friday) of the month that fall in the path's active period
-  (``data_avvio`` .. ``data_fine``, else ``data_fine_prevista``, else open);
-* attendance share = attended hours (Ore of tipo PRESENZA in the month) / expected hours;
-* share >= ``presenza_minima_pct`` / 100 -> the full ``indennita_mensile``;
-  below it, ``indennita_mensile`` x share rounded half-up to the cent when
-  ``indennita_pro_rata``, else nothing;
-* no weekly hours on the position -> nothing is computed (the sheet says why).
+* the rule in force is the programme's latest one whose validity overlaps the month;
+* its case (first that applies): public host -> ``importo_ente_pubblico``; a position of at
+  most ``ore_giornaliere_part_time`` a day (weekly hours / 5) -> ``importo_part_time``; meals
+  provided -> ``importo_con_pasti``; else ``importo_pieno`` (an empty amount falls through);
+* working days = Mondays to Fridays of the month inside the path's active period
+  (``data_avvio`` .. ``data_fine``, else ``data_fine_prevista``, else open), national holidays
+  and the patron saint of the position's Comune left out (models/calendario.py);
+* expected hours = weekly hours / 5 x working days; attended = attendance hours + the
+  expected hours of each absence on a working day whose reason the rule counts;
+* ``pro_rata_mese_parziale``: the monthly amount x working days in the path / working days of
+  the whole month (a month only partly inside the path);
+* attended >= ``presenza_minima_pct`` % of expected -> that amount; below it, the amount x
+  attended / expected rounded half-up to the cent when ``pro_rata_sotto_minimo``, else 0;
+* no weekly hours on the position, or no rule in force -> nothing is computed (the sheet says
+  why).
 
 Attended hours are read with one ``GROUP BY percorso`` aggregation per export, never a
 query per person; timesheets stream from one select ordered by person (``yield_per``).
@@ -25,17 +34,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from .anagrafiche import Comune, EnteOspitante, Persona, Postazione
-from .base import TipologiaPercorso, TipoOre
+from .base import CasoIndennita, TipoAssenza, TipoEnte, TipologiaPercorso, TipoOre
+from .calendario import holidays_in_month, working_days_between
 from .money import cents
 from .percorsi import Ore, Percorso
-from .programmi import Programma
+from .programmi import Programma, RegolaIndennita
+from .utenti import Utente
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 #: Rows fetched per round trip when streaming timesheets.
 YIELD_PER = 1000
+#: The host's Comune (where the position is): its patron saint's feast and the site address.
+Sede = aliased(Comune, name="sede")
+Tutor = aliased(Utente, name="tutor")
 
 
 # -- the rule (pure) ------------------------------------------------------------------------
@@ -46,13 +61,15 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def working_days(year: int, month: int, start: dt.date | None, end: dt.date | None) -> int:
-    """Mondays to Fridays of the month inside ``start .. end`` (None: no path start -> 0)."""
+def working_days(year: int, month: int, start: dt.date | None, end: dt.date | None,
+                 closed: frozenset[dt.date] | set[dt.date] = frozenset()) -> int:
+    """Mondays to Fridays of the month inside ``start .. end`` and not ``closed`` (holidays);
+    None as start (the path never started) -> 0."""
     if start is None:
         return 0
     first, last = month_bounds(year, month)
     lo, hi = max(first, start), min(last, end) if end else last
-    return sum(1 for n in range((hi - lo).days + 1) if (lo + dt.timedelta(n)).weekday() < 5)
+    return working_days_between(lo, hi, closed)
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,52 @@ class Indennita:
     importo: Decimal | None
     #: True when the position has no weekly hours, so nothing was computed.
     manca_orario: bool = False
+    #: Hours of the absences the rule counts as attended.
+    ore_assenze: Decimal = ZERO
+    #: Share of the month's working days inside the path (None: the whole month is paid).
+    quota_mese: Decimal | None = None
+    #: The rule applied: its case, the monthly amount of that case, its validity and source.
+    caso: CasoIndennita | None = None
+    importo_mensile: Decimal | None = None
+    regola: RegolaApplicata | None = None
+    #: True when the programme has no rule in force in the month.
+    manca_regola: bool = False
+
+
+@dataclass(frozen=True)
+class RegolaApplicata:
+    """What the payroll summary prints of the rule applied to a trainee."""
+
+    valida_dal: dt.date
+    riferimento: str | None
+    presenza_minima_pct: Decimal
+    assenze: frozenset[TipoAssenza]
+
+
+def rule_case(regola: RegolaIndennita, *, ente_pubblico: bool, ore_settimanali: Decimal | None,
+              pasti: bool) -> tuple[CasoIndennita, Decimal]:
+    """The case of a trainee and its monthly amount (module docstring, first that applies)."""
+    if ente_pubblico and regola.importo_ente_pubblico is not None:
+        return CasoIndennita.ENTE_PUBBLICO, Decimal(regola.importo_ente_pubblico)
+    daily = Decimal(ore_settimanali) / 5 if ore_settimanali is not None else None
+    if (regola.importo_part_time is not None and daily is not None
+            and daily <= Decimal(regola.ore_giornaliere_part_time)):
+        return CasoIndennita.PART_TIME, Decimal(regola.importo_part_time)
+    if pasti and regola.importo_con_pasti is not None:
+        return CasoIndennita.PASTI, Decimal(regola.importo_con_pasti)
+    return CasoIndennita.PIENO, Decimal(regola.importo_pieno)
+
+
+def counted_absences(regola: RegolaIndennita) -> frozenset[TipoAssenza]:
+    """The absence reasons the rule counts as attended."""
+    flags = {
+        TipoAssenza.MALATTIA: regola.conta_malattia,
+        TipoAssenza.FERIE: regola.conta_ferie,
+        TipoAssenza.FESTIVITA: regola.conta_festivita,
+        TipoAssenza.GIUSTIFICATA: regola.conta_giustificata,
+        TipoAssenza.INGIUSTIFICATA: regola.conta_ingiustificata,
+    }
+    return frozenset(a for a, on in flags.items() if on)
 
 
 def compute_indennita(
@@ -75,26 +138,87 @@ def compute_indennita(
     indennita_mensile: Decimal,
     presenza_minima_pct: Decimal,
     pro_rata: bool,
+    giorni_lavorativi_mese: int | None = None,
+    giorni_assenza_conteggiati: int = 0,
 ) -> Indennita:
-    """The monthly internship indemnity due from attendance (module docstring: the rule).
+    """The monthly indemnity due from attendance (module docstring: the rule).
 
-    No expected hours (the path was not active on a working day of the month) earns nothing.
+    ``giorni_lavorativi_mese``, when given, pays a month partly inside the path its share of
+    the month's working days; ``giorni_assenza_conteggiati`` working days of counted absence
+    add their expected hours to the attended ones. No expected hours (the path was not active
+    on a working day of the month) earns nothing.
     """
     if ore_settimanali is None:
         return Indennita(None, ore_presenza, None, None, manca_orario=True)
-    previste = Decimal(ore_settimanali) / 5 * giorni_lavorativi
+    daily = Decimal(ore_settimanali) / 5
+    previste = daily * giorni_lavorativi
+    assenze = daily * giorni_assenza_conteggiati
     if previste <= 0:
-        return Indennita(previste, ore_presenza, None, ZERO.quantize(CENT))
-    quota = ore_presenza / previste
+        return Indennita(previste, ore_presenza, None, ZERO.quantize(CENT), ore_assenze=assenze)
+    attended = ore_presenza + assenze
+    quota = attended / previste
     mensile = Decimal(indennita_mensile)
+    quota_mese = None
+    if giorni_lavorativi_mese and giorni_lavorativi < giorni_lavorativi_mese:
+        quota_mese = Decimal(giorni_lavorativi) / giorni_lavorativi_mese
+        mensile = mensile * giorni_lavorativi / giorni_lavorativi_mese
     # Compared without dividing, so that 70 % of 84 hours is exactly 58.8 hours.
-    if ore_presenza * 100 >= Decimal(presenza_minima_pct) * previste:
+    if attended * 100 >= Decimal(presenza_minima_pct) * previste:
         importo = mensile
     elif pro_rata:
-        importo = mensile * ore_presenza / previste
+        importo = mensile * attended / previste
     else:
         importo = ZERO
-    return Indennita(previste, ore_presenza, quota, cents(importo))
+    return Indennita(previste, ore_presenza, quota, cents(importo), ore_assenze=assenze,
+                     quota_mese=quota_mese)
+
+
+def rules_in_force(session, year: int, month: int) -> dict[int, RegolaIndennita]:
+    """Programme id -> its indemnity rule in force in the month (the latest overlapping it)."""
+    first, last = month_bounds(year, month)
+    rules = session.scalars(
+        select(RegolaIndennita)
+        .where(RegolaIndennita.valida_dal <= last,
+               or_(RegolaIndennita.valida_al.is_(None), RegolaIndennita.valida_al >= first))
+        .order_by(RegolaIndennita.programma_id, RegolaIndennita.valida_dal)
+    )
+    return {r.programma_id: r for r in rules}
+
+
+def indemnity_of(row, regola: RegolaIndennita | None, year: int, month: int,
+                 ore_presenza: Decimal, absences: dict[dt.date, TipoAssenza]) -> Indennita:
+    """One path's indemnity for the month under ``regola`` (module docstring)."""
+    if regola is None:
+        return Indennita(None, ore_presenza, None, None, manca_regola=True)
+    closed = frozenset(holidays_in_month(year, month, _patrono(row)))
+    end = row.fine
+    days = working_days(year, month, row.data_avvio, end, closed)
+    whole = working_days(year, month, dt.date(year, month, 1), None, closed)
+    counted = counted_absences(regola)
+    first, last = month_bounds(year, month)
+    lo, hi = max(first, row.data_avvio), min(last, end) if end else last
+    absent_days = sum(
+        1 for day, why in absences.items()
+        if why in counted and lo <= day <= hi and day.weekday() < 5 and day not in closed
+    )
+    caso, amount = rule_case(regola, ente_pubblico=row.tipo_ente == TipoEnte.ENTE_PUBBLICO,
+                             ore_settimanali=row.ore_settimanali, pasti=bool(row.pasti_forniti))
+    ind = compute_indennita(
+        ore_settimanali=row.ore_settimanali, giorni_lavorativi=days, ore_presenza=ore_presenza,
+        indennita_mensile=amount, presenza_minima_pct=regola.presenza_minima_pct,
+        pro_rata=regola.pro_rata_sotto_minimo,
+        giorni_lavorativi_mese=whole if regola.pro_rata_mese_parziale else None,
+        giorni_assenza_conteggiati=absent_days,
+    )
+    applied = RegolaApplicata(regola.valida_dal, regola.riferimento,
+                              Decimal(regola.presenza_minima_pct), counted)
+    return Indennita(**{**ind.__dict__, "caso": caso, "importo_mensile": amount, "regola": applied})
+
+
+def _patrono(row) -> tuple[int, int] | None:
+    if row.patrono_mese and row.patrono_giorno:
+        return row.patrono_mese, row.patrono_giorno
+    return None
 
 
 # -- the selection ----------------------------------------------------------------------------
@@ -118,13 +242,20 @@ def selection(
     comune_id: int | None = None,
     ente_id: int | None = None,
     ids: Sequence[int] | None = None,
+    postazione_id: int | None = None,
+    operatore_id: int | None = None,
 ) -> list[ColumnElement[bool]]:
-    """WHERE conditions: active in the month, and the referring Comune / host / ids if given."""
+    """WHERE conditions: active in the month, and the referring Comune / host / position /
+    case worker / ids if given."""
     conds = [active_in_month(year, month)]
     if comune_id:
         conds.append(Percorso.comune_id == comune_id)
     if ente_id:
         conds.append(Postazione.ente_id == ente_id)
+    if postazione_id:
+        conds.append(Percorso.postazione_id == postazione_id)
+    if operatore_id:
+        conds.append(Percorso.operatore_id == operatore_id)
     if ids is not None:
         conds.append(Percorso.id.in_(list(ids)))
     return conds
@@ -142,13 +273,17 @@ def attended_by_path(year: int, month: int):
 
 
 def base_select(year: int, month: int, *columns) -> Select:
-    """The paths with their person, Comune, host, position, programme and monthly total."""
+    """The paths with their person, Comune, host (and its Comune), position, programme, case
+    worker and monthly total: everything a timesheet, a register or an indemnity reads."""
     tot = attended_by_path(year, month)
     return (
         select(
             Percorso.id,
             Percorso.tipologia,
+            Percorso.programma_id,
             Percorso.data_avvio,
+            Percorso.data_fine,
+            Percorso.data_fine_prevista,
             func.coalesce(Percorso.data_fine, Percorso.data_fine_prevista).label("fine"),
             Persona.cognome,
             Persona.nome,
@@ -156,11 +291,23 @@ def base_select(year: int, month: int, *columns) -> Select:
             Comune.nome.label("comune"),
             EnteOspitante.ragione_sociale,
             EnteOspitante.tutor_aziendale,
+            EnteOspitante.codice_fiscale.label("ente_codice_fiscale"),
+            EnteOspitante.tipo.label("tipo_ente"),
+            EnteOspitante.indirizzo.label("ente_indirizzo"),
+            EnteOspitante.convenzione_numero,
+            EnteOspitante.convenzione_data,
+            Sede.nome.label("sede_comune"),
+            Sede.provincia.label("sede_provincia"),
+            Sede.patrono_giorno,
+            Sede.patrono_mese,
+            Sede.patrono_nome,
             Postazione.mansione,
+            Postazione.luogo,
             Postazione.ore_settimanali,
-            Programma.indennita_mensile,
-            Programma.presenza_minima_pct,
-            Programma.indennita_pro_rata,
+            Postazione.pasti_forniti,
+            Programma.nome.label("programma"),
+            Tutor.cognome.label("tutor_cognome"),
+            Tutor.nome.label("tutor_nome"),
             tot.c.totale,
             *columns,
         )
@@ -169,6 +316,8 @@ def base_select(year: int, month: int, *columns) -> Select:
         .join(Programma, Percorso.programma_id == Programma.id)
         .join(Postazione, Percorso.postazione_id == Postazione.id)
         .join(EnteOspitante, Postazione.ente_id == EnteOspitante.id)
+        .join(Sede, EnteOspitante.comune_id == Sede.id)
+        .outerjoin(Tutor, Percorso.operatore_id == Tutor.id)
         .outerjoin(tot, tot.c.percorso_id == Percorso.id)
     )
 
@@ -179,9 +328,20 @@ ORDER = (Persona.cognome, Persona.nome, Persona.id, Percorso.id)
 # -- the read models -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Giorno:
+    """A day of the register beyond its hours: the shifts and the absence."""
+
+    entrata: dt.time | None
+    uscita: dt.time | None
+    entrata_2: dt.time | None
+    uscita_2: dt.time | None
+    assenza: TipoAssenza | None
+
+
 @dataclass
 class Foglio:
-    """One person's timesheet for a month (one path at one position)."""
+    """One person's timesheet / attendance register for a month (one path at one position)."""
 
     percorso_id: int
     persona: str
@@ -197,27 +357,49 @@ class Foglio:
     ore: dict[int, Decimal] = field(default_factory=dict)
     totale: Decimal = ZERO
     indennita: Indennita | None = None
-
-
-def _indennita(row, year: int, month: int, totale: Decimal) -> Indennita:
-    return compute_indennita(
-        ore_settimanali=row.ore_settimanali,
-        giorni_lavorativi=working_days(year, month, row.data_avvio, row.fine),
-        ore_presenza=totale,
-        indennita_mensile=row.indennita_mensile,
-        presenza_minima_pct=row.presenza_minima_pct,
-        pro_rata=row.indennita_pro_rata,
-    )
+    #: Day of the month -> shifts and absence, for the days that have them.
+    giorni: dict[int, Giorno] = field(default_factory=dict)
+    #: The register's header (issue 12, item 3).
+    tipologia: TipologiaPercorso | None = None
+    programma: str = ""
+    data_avvio: dt.date | None = None
+    data_fine_prevista: dt.date | None = None
+    data_fine: dt.date | None = None
+    tutor_promotore: str | None = None
+    ente_codice_fiscale: str = ""
+    sede: str = ""
+    convenzione: tuple[str | None, dt.date | None] = (None, None)
+    #: Day -> holiday name (national holidays and the patron saint of the position's Comune).
+    festivi: dict[dt.date, str] = field(default_factory=dict)
 
 
 def _hours(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(CENT)
 
 
-def _foglio(rows: list, year: int, month: int) -> Foglio:
+def _site(head) -> str:
+    """The position's place, else the host's address, with the host's Comune."""
+    town = f"{head.sede_comune} ({head.sede_provincia})" if head.sede_provincia else head.sede_comune
+    street = head.luogo or head.ente_indirizzo
+    return f"{street}, {town}" if street else town
+
+
+def _foglio(rows: list, year: int, month: int, rules: dict) -> Foglio:
     head = rows[0]
     totale = _hours(head.totale)
     tirocinio = head.tipologia == TipologiaPercorso.TIROCINIO
+    ore, giorni, absences = {}, {}, {}
+    for r in rows:
+        if r.giorno is None:
+            continue
+        day = r.giorno.day
+        if r.assenza is not None:
+            absences[r.giorno] = r.assenza
+        else:
+            ore[day] = _hours(r.ore_giorno)
+        if r.assenza is not None or r.entrata is not None:
+            giorni[day] = Giorno(r.entrata, r.uscita, r.entrata_2, r.uscita_2, r.assenza)
+    tutor = f"{head.tutor_cognome or ''} {head.tutor_nome or ''}".strip() or None
     return Foglio(
         percorso_id=head.id,
         persona=f"{head.cognome} {head.nome}",
@@ -229,15 +411,27 @@ def _foglio(rows: list, year: int, month: int) -> Foglio:
         anno=year,
         mese=month,
         tirocinio=tirocinio,
-        ore={r.giorno.day: _hours(r.ore_giorno) for r in rows if r.giorno is not None},
+        ore=ore,
         totale=totale,
-        indennita=_indennita(head, year, month, totale) if tirocinio else None,
+        indennita=indemnity_of(head, rules.get(head.programma_id), year, month, totale, absences)
+        if tirocinio else None,
+        giorni=giorni,
+        tipologia=head.tipologia,
+        programma=head.programma,
+        data_avvio=head.data_avvio,
+        data_fine_prevista=head.data_fine_prevista,
+        data_fine=head.data_fine,
+        tutor_promotore=tutor,
+        ente_codice_fiscale=head.ente_codice_fiscale,
+        sede=_site(head),
+        convenzione=(head.convenzione_numero, head.convenzione_data),
+        festivi=holidays_in_month(year, month, _patrono(head), head.patrono_nome),
     )
 
 
 def fogli_ore(session, year: int, month: int, where: Iterable[ColumnElement[bool]],
               scope=None) -> Iterator[Foglio]:
-    """Timesheets of the selected paths, one per path, streamed in person order.
+    """Timesheets (and registers) of the selected paths, one per path, in person order.
 
     One select joins each path to its attendance days of the month (ordered by person, then
     day) and to the monthly GROUP BY total; rows come ``yield_per`` at a time, so memory
@@ -245,8 +439,10 @@ def fogli_ore(session, year: int, month: int, where: Iterable[ColumnElement[bool
     ``views.base.scope_query`` bound to Percorso) may restrict the select further.
     """
     first, last = month_bounds(year, month)
+    rules = rules_in_force(session, year, month)
     stmt = (
-        base_select(year, month, Ore.data.label("giorno"), Ore.ore.label("ore_giorno"))
+        base_select(year, month, Ore.data.label("giorno"), Ore.ore.label("ore_giorno"),
+                    Ore.entrata, Ore.uscita, Ore.entrata_2, Ore.uscita_2, Ore.assenza)
         .outerjoin(
             Ore,
             and_(Ore.percorso_id == Percorso.id, Ore.tipo == TipoOre.PRESENZA,
@@ -259,7 +455,7 @@ def fogli_ore(session, year: int, month: int, where: Iterable[ColumnElement[bool
         stmt = scope(stmt)
     result = session.execute(stmt.execution_options(yield_per=YIELD_PER))
     for _, rows in itertools.groupby(result, key=lambda r: r.id):
-        yield _foglio(list(rows), year, month)
+        yield _foglio(list(rows), year, month, rules)
 
 
 @dataclass(frozen=True)
@@ -273,12 +469,31 @@ class RigaRiepilogo:
     indennita: Indennita
 
 
+def _absences(session, year: int, month: int, where, scope) -> dict[int, dict[dt.date, TipoAssenza]]:
+    """Path id -> day -> absence reason, for the selection's paths in the month (one select)."""
+    first, last = month_bounds(year, month)
+    stmt = (
+        select(Ore.percorso_id, Ore.data, Ore.assenza)
+        .join(Percorso, Ore.percorso_id == Percorso.id)
+        .join(Postazione, Percorso.postazione_id == Postazione.id)
+        .where(Ore.assenza.is_not(None), Ore.data >= first, Ore.data <= last, *where)
+    )
+    if scope is not None:
+        stmt = scope(stmt)
+    found: dict[int, dict[dt.date, TipoAssenza]] = {}
+    for pid, day, why in session.execute(stmt):
+        found.setdefault(pid, {})[day] = why
+    return found
+
+
 def riepilogo_indennita(session, year: int, month: int, where: Iterable[ColumnElement[bool]],
                         scope=None) -> list[RigaRiepilogo]:
     """The indemnity of every tirocinio of the selection in the month, in person order.
 
-    One query: the paths joined to the GROUP BY percorso of their attendance.
+    Three reads: the rules in force, the absences of the month, the paths joined to the
+    GROUP BY percorso of their attendance.
     """
+    where = list(where)
     stmt = (
         base_select(year, month)
         .where(*where, Percorso.tipologia == TipologiaPercorso.TIROCINIO)
@@ -286,13 +501,16 @@ def riepilogo_indennita(session, year: int, month: int, where: Iterable[ColumnEl
     )
     if scope is not None:
         stmt = scope(stmt)
+    rules = rules_in_force(session, year, month)
+    absences = _absences(session, year, month, where, scope)
     return [
         RigaRiepilogo(
             persona=f"{r.cognome} {r.nome}",
             codice_fiscale=r.codice_fiscale,
             comune=r.comune,
             ente=r.ragione_sociale,
-            indennita=_indennita(r, year, month, _hours(r.totale)),
+            indennita=indemnity_of(r, rules.get(r.programma_id), year, month, _hours(r.totale),
+                                   absences.get(r.id, {})),
         )
         for r in session.execute(stmt)
     ]

@@ -40,6 +40,7 @@ from .anagrafiche import (
 )
 from .base import SecureIndexView
 from .fatture import FatturaView, PagamentoView
+from .griglia_ore import GrigliaOreView
 from .percorsi import AddebitoView, DiarioView, OreView, PercorsoView, VoucherView
 from .programmi import BudgetView, ProgrammaView, VoceListinoView
 from .scadenze import ScadenzeView
@@ -86,6 +87,8 @@ def init_admin(app: Flask) -> Admin:
     with app.app_context():
         for view_cls, model, name, endpoint, category in VIEWS:
             admin.add_view(view_cls(model, name=name, endpoint=endpoint, category=category))
+        admin.add_view(GrigliaOreView(name=_l("Hours of the month"), endpoint="griglia_ore",
+                                      url="/admin/ore-del-mese", category=PERCORSI))
         admin.add_view(ScadenzeView(name=_l("Deadlines"), endpoint="scadenze", category=PERCORSI))
         from .fogli_ore import FogliOreView
 

@@ -13,6 +13,7 @@ from wtforms import ValidationError
 from models import (
     Addebito,
     Diario,
+    EnteOspitante,
     Ore,
     Percorso,
     Persona,
@@ -165,6 +166,9 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
         "assistente_sociale": {"fields": ("cognome", "nome", "email"), "order_by": "cognome"},
         # The employer of the case page's hiring step (any host may hire).
         "datore_lavoro": {"fields": ("ragione_sociale", "codice_fiscale"), "order_by": "ragione_sociale"},
+        # The position filter of the month grid (issue 12): by task or host name.
+        "postazione": {"fields": (Postazione.mansione, EnteOspitante.ragione_sociale),
+                       "join": (Postazione.ente,), "order_by": Postazione.mansione},
     }
     column_labels = PERCORSO_LABELS
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from models import Comune, Utente, clock, db
-from models.queries import deadlines_page
+from models.queries import ENDING_WITHIN_DAYS, deadlines_page, internships_ending
 
 from .base import RoleBaseView
 from .scoping import scoped_comune_id
@@ -53,4 +53,6 @@ class ScadenzeView(RoleBaseView):
                 .order_by(Utente.cognome)
             ).all(),
             today=today,
+            ending=internships_ending(db.session, today, ENDING_WITHIN_DAYS, comune_id, operatore_id),
+            ending_days=ENDING_WITHIN_DAYS,
         )

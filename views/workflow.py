@@ -25,6 +25,7 @@ from models import (
     Ore,
     Percorso,
     Postazione,
+    Proroga,
     RigaVoucher,
     Voucher,
     clock,
@@ -89,6 +90,11 @@ def _run_step(step: str, p: Percorso) -> str:
         end = f.get("data_fine_prevista") or None
         ops.activate(session, p, post, _date("data"), dt.date.fromisoformat(end) if end else None, by=user)
         return gettext("Path activated at %(post)s.", post=str(post))
+    if step == "extend":
+        proroga = ops.extend(session, p, _date("data_fine_prevista"), f.get("motivo", ""),
+                             _date("data"), by=user)
+        return gettext("Planned end extended to %(day)s.",
+                       day=proroga.nuova_fine_prevista.strftime("%d/%m/%Y"))
     if step == "hire":
         employer = session.get(EnteOspitante, f.get("datore_lavoro", type=int) or 0)
         if employer is None:
@@ -125,6 +131,7 @@ class WorkflowMixin:
             joinedload(Percorso.vouchers).joinedload(Voucher.righe).joinedload(RigaVoucher.voce_listino),
             joinedload(Percorso.vouchers).joinedload(Voucher.decisore),
             joinedload(Percorso.diario).joinedload(Diario.autore),
+            joinedload(Percorso.proroghe).joinedload(Proroga.utente),
         ).one_or_none()
         if p is None:
             abort(404)
@@ -160,6 +167,9 @@ class WorkflowMixin:
             steps={step: step in available for step in STEPS},
             contracts=list(TipoContratto),
             today=clock.today().isoformat(),
+            overdue_end=p.data_fine is None and p.data_fine_prevista is not None
+            and p.data_fine_prevista < clock.today(),
+            limits=ops.internship_limits(p) if p.tipologia.name == "TIROCINIO" else None,
             TipoOre=TipoOre,
         )
 
