@@ -127,6 +127,8 @@ def _load_comuni(ctx: DemoContext) -> None:
                     split_payment=True,
                 )
             )
+        if c.nome in data.PATRONI and comune.patrono_mese is None:
+            comune.patrono_nome, comune.patrono_giorno, comune.patrono_mese = data.PATRONI[c.nome]
         ctx.comuni.append(comune)
     ctx.session.flush()
 

@@ -56,10 +56,13 @@ DURATE_TIROCINIO = (
     ("L68", None, 24, "Persone con disabilità: nessuna durata minima, al massimo 24 mesi"),
 )
 
-#: Patron saints of the demo Comuni (Comune name -> (name, day, month)).
+#: Patron saints of the demo Comuni (Comune name -> (name, day, month)): a demo value, not
+#: checked against the Comune's own calendar, in a month with demo timesheets.
 PATRONI = {
-    "Lumezzane": ("San Giorgio", 23, 4),
+    "Sarezzo": ("San Michele Arcangelo (dato dimostrativo)", 29, 9),
 }
+#: The reason of the demo's internship extension.
+MOTIVO_PROROGA = "Proroga concordata con l'ente ospitante per completare il progetto formativo"
 
 
 class Voce(NamedTuple):

@@ -6,7 +6,7 @@ import datetime as dt
 import io
 import tempfile
 
-from flask import flash, redirect, request, send_file, url_for
+from flask import current_app, flash, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_babel import gettext
@@ -18,6 +18,8 @@ from models.indennita import count_paths, fogli_ore, riepilogo_indennita, select
 
 from .base import RoleBaseView
 from .exports.fogli_ore import build_fogli_ore, build_riepilogo
+from .exports.registro import Promotore, build_registro
+from .exports.registro_pdf import build_registro_pdf
 from .exports.xlsx import MIMETYPE
 from .scoping import scope_query
 
@@ -69,6 +71,29 @@ def send_fogli_ore(year: int, month: int, **chosen):
     return _send(fh, name)
 
 
+def send_registro(year: int, month: int, pdf: bool = False, **chosen):
+    """The attendance registers of a selection (xlsx or PDF) as a download; None when
+    nothing matches. Streamed through a temporary file above STREAM_ABOVE people."""
+    where = selection(year, month, **chosen)
+    n = count_paths(db.session, where, scope=_scope)
+    if n == 0:
+        return None
+    stream = fogli_ore(db.session, year, month, where, scope=_scope)
+    promotore = Promotore.from_config(current_app.config)
+    name = f"registro-presenze-{year}-{month:02d}"
+    if pdf:
+        data, _ = build_registro_pdf(stream, promotore)
+        return send_file(_bytes_io(data), as_attachment=True, download_name=f"{name}.pdf",
+                         mimetype="application/pdf")
+    if n <= STREAM_ABOVE:
+        data, _ = build_registro(stream, promotore)
+        return _send(_bytes_io(data), f"{name}.xlsx")
+    fh = tempfile.TemporaryFile(suffix=".xlsx")
+    build_registro(stream, promotore, target=fh, constant_memory=True)
+    fh.seek(0)
+    return _send(fh, f"{name}.xlsx")
+
+
 def _bytes_io(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
 
@@ -81,10 +106,13 @@ class FogliOreView(RoleBaseView):
 
     def _chosen(self) -> dict:
         ids = [int(x) for x in request.args.getlist("ids") if x.isdigit()]
+        one = request.args.get("percorso", type=int)
         return {
             "comune_id": request.args.get("comune", type=int),
             "ente_id": request.args.get("ente", type=int),
-            "ids": ids or None,
+            "postazione_id": request.args.get("postazione", type=int),
+            "operatore_id": request.args.get("operatore", type=int),
+            "ids": ids or ([one] if one else None),
         }
 
     @expose("/")
@@ -96,18 +124,24 @@ class FogliOreView(RoleBaseView):
             # Id and name rows for the menus: thousands of hosts, no ORM objects to build.
             comuni=db.session.execute(select(Comune.id, Comune.nome).order_by(Comune.nome)).all(),
             ente=db.session.get(EnteOspitante, chosen["ente_id"]) if chosen["ente_id"] else None,
-            **chosen,
+            comune_id=chosen["comune_id"], ente_id=chosen["ente_id"], ids=chosen["ids"],
         )
 
     @expose("/scarica/")
     def download(self):
-        """GET: read-only downloads; ``tipo`` is ``fogli`` or ``riepilogo``."""
+        """GET: read-only downloads; ``tipo`` is ``fogli``, ``riepilogo``, ``registro`` (xlsx)
+        or ``registro_pdf``."""
         ym = parse_month(request.args.get("mese"))
         if ym is None:
             flash(gettext("Choose a month."), "error")
             return redirect(url_for(".index", **request.args))
         chosen = self._chosen()
-        if request.args.get("tipo") == "riepilogo":
+        kind = request.args.get("tipo")
+        if kind in ("registro", "registro_pdf"):
+            response = send_registro(*ym, pdf=kind == "registro_pdf", **chosen)
+            if response is not None:
+                return response
+        elif kind == "riepilogo":
             righe = riepilogo_indennita(db.session, *ym, selection(*ym, **chosen), scope=_scope)
             if righe:
                 return _send(_bytes_io(build_riepilogo(righe, *ym)),

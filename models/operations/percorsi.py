@@ -74,7 +74,7 @@ def _months_between(start: dt.date, end: dt.date) -> float:
     return (end - start).days / 30.4375
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` calendar months later (clamped to the month's last day)."""
     year, month0 = divmod(day.month - 1 + months, 12)
     year += day.year
@@ -114,9 +114,9 @@ def check_internship_duration(p: Percorso, start: dt.date, end: dt.date | None) 
         return
     shortest, longest = limits
     # Calendar months, not days / 30.4: 1 Feb - 1 Apr is two months, a leap year's twelve are twelve.
-    if end > _add_months(start, longest):
+    if end > add_months(start, longest):
         raise DomainError(_length_message(shortest, longest, start, end))
-    if shortest and end < _add_months(start, shortest):
+    if shortest and end < add_months(start, shortest):
         raise DomainError(_length_message(shortest, longest, start, end))
 
 
