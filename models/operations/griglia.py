@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from .. import clock
 from ..base import ASSENZA_CODICI, TipoAssenza, TipoOre, TipoVoce
@@ -307,6 +308,10 @@ def _prices(session, paths, changes, errors) -> dict:
     return prices
 
 
+#: The columns a grid cell writes.
+_WRITTEN = ("ore", "assenza", "entrata", "uscita", "entrata_2", "uscita_2")
+
+
 def _apply(session, tipo, paths, existing, changes, charges, prices, operatore) -> None:
     """Write the checked changes: deletions, updates, creations, then the tutoring charges."""
     created: dict[tuple[int, dt.date], Ore] = {}
@@ -325,6 +330,10 @@ def _apply(session, tipo, paths, existing, changes, charges, prices, operatore) 
             created[key] = row
         row.ore, row.assenza = cella.ore, cella.assenza
         set_shifts(row, cella.turni)
+        if key in existing:
+            # Every update sets the same columns, so the flush sends them as one executemany.
+            for name in _WRITTEN:
+                flag_modified(row, name)
     session.add_all(created.values())
     session.flush()
     if tipo != TipoOre.AFFIANCAMENTO:
