@@ -35,11 +35,12 @@ def _print_setup(ws, last_row: int, last_col: int) -> None:
 
 def _indemnity_rows(wb: Workbook, ws, r: int, ind: Indennita) -> int:
     """Expected hours, attendance share and indemnity (or why they are missing)."""
-    if ind.manca_orario:
+    if ind.manca_orario or ind.manca_regola:
         ws.write_string(r, 0, gettext("Indemnity"), wb.fmt["bold"])
         ws.write_string(
             r, 1, gettext("The position has no weekly hours: the indemnity is not computed.")
-        )
+            if ind.manca_orario else
+            gettext("The programme has no indemnity rule in force in this month."))
         return r + 1
     rows = (
         (gettext("Expected hours"), ind.ore_previste, "hours"),
@@ -160,26 +161,54 @@ def build_fogli_ore(fogli: Iterable[Foglio], target: IO[bytes] | str | None = No
     return wb.close(), n
 
 
+def _rule_text(ind: Indennita) -> str | None:
+    """The rule applied, as the payroll summary prints it."""
+    if ind.regola is None:
+        return None
+    text = gettext("from %(day)s", day=ind.regola.valida_dal.strftime("%d/%m/%Y"))
+    if ind.regola.riferimento:
+        text += f" ({ind.regola.riferimento})"
+    text += " · " + gettext("full pay from %(pct)s %% attendance", pct=f"{ind.regola.presenza_minima_pct:g}")
+    counted = ", ".join(sorted(a.label for a in ind.regola.assenze))
+    return text + (" · " + gettext("absences counted: %(list)s", list=counted) if counted else "")
+
+
+def _note(ind: Indennita, missing: str, no_rule: str) -> str | None:
+    if ind.manca_orario:
+        return missing
+    if ind.manca_regola:
+        return no_rule
+    return _rule_text(ind)
+
+
 def build_riepilogo(righe: list[RigaRiepilogo], year: int, month: int,
                     target: IO[bytes] | str | None = None) -> bytes | None:
-    """The monthly payroll summary of the internship indemnities, with totals (issue 4 item 2)."""
+    """The monthly payroll summary of the internship indemnities, with totals (issue 4 item 2),
+    and the rule applied to each trainee (issue 12 item 4): its case and monthly amount, the
+    share of the month inside the path, the absence hours it counts, its validity and source."""
     wb = Workbook(target)
     ws = wb.sheet(gettext("Indemnity summary"))
     ws.write_string(0, 0, gettext("Indemnity summary"), wb.fmt["title"])
     ws.write_string(0, 1, _month_title(year, month), wb.fmt["title"])
     headers = [gettext("Person"), gettext("Fiscal code"), gettext("Comune"), gettext("Host"),
                gettext("Expected hours"), gettext("Attended hours"), gettext("Attendance share"),
-               gettext("Indemnity"), gettext("Notes")]
+               gettext("Indemnity"), gettext("Case"), gettext("Monthly amount of the case"),
+               gettext("Share of the month in the path"), gettext("Absence hours counted"),
+               gettext("Rule applied")]
     missing = gettext("The position has no weekly hours: the indemnity is not computed.")
+    no_rule = gettext("The programme has no indemnity rule in force in this month.")
     rows = (
         (x.persona, x.codice_fiscale, x.comune, x.ente, x.indennita.ore_previste,
          x.indennita.ore_presenza, x.indennita.quota, x.indennita.importo,
-         missing if x.indennita.manca_orario else None)
+         x.indennita.caso.label if x.indennita.caso else None, x.indennita.importo_mensile,
+         x.indennita.quota_mese, x.indennita.ore_assenze or None,
+         _note(x.indennita, missing, no_rule))
         for x in righe
     )
     r = wb.table(ws, headers, rows,
-                 formats=[None, None, None, None, "hours", "hours", "pct", "euro", None],
-                 widths=[28, 20, 20, 28, 12, 12, 12, 14, 40], first_row=2)
+                 formats=[None, None, None, None, "hours", "hours", "pct", "euro", None, "euro", "pct",
+                          "hours", None],
+                 widths=[28, 20, 20, 28, 12, 12, 12, 14, 18, 14, 12, 12, 60], first_row=2)
     ws.write_string(r, 0, gettext("Total"), wb.fmt["bold"])
     totals = (
         (4, sum((x.indennita.ore_previste or 0 for x in righe), 0), "hours_bold"),

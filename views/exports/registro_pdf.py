@@ -35,6 +35,10 @@ ROW = 5.6
 TABLE_TOP = 72
 
 
+#: Letters that Unicode does not decompose into a base letter and a mark.
+_BASE = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i"})
+
+
 def pdf_text(text: str) -> str:
     """``text`` as Helvetica can print it: cp1252 as is, anything else as its base letters."""
     try:
@@ -48,7 +52,7 @@ def pdf_text(text: str) -> str:
             ch.encode("cp1252")
             out.append(ch)
         except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+            base = unicodedata.normalize("NFKD", ch.translate(_BASE)).encode("ascii", "ignore").decode()
             out.append(base or "?")
     return "".join(out)
 
