@@ -4,6 +4,7 @@ go with every refusal at its cell, shifts and absences, the calendar, the page."
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -250,3 +251,70 @@ def test_a_patron_saint_is_a_real_day_of_the_year(session):
     with pytest.raises(DomainError, match="both the day and the month"):
         comune.validate_model()
     assert isinstance(comune, Comune)
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def grid_world(app, world):
+    """Two active paths at two hosts of the world's Comune, one starting on 10 April 2025."""
+    from models.base import StatoPercorso
+
+    with app.app_context():
+        s = db.session
+        comune = s.get(Comune, world.comune)
+        comune.patrono_nome, comune.patrono_giorno, comune.patrono_mese = "San Giorgio", 23, 4
+        prog = s.get(f.Programma, world.programma)
+        ids = {}
+        for surname, start in (("Alfa", dt.date(2025, 3, 3)), ("Beta", dt.date(2025, 4, 10))):
+            ente = f.make_ente(s, comune, ragione_sociale=f"Ente {surname}")
+            post = f.make_postazione(s, ente, mansione=f"Mansione {surname}")
+            p = f.make_percorso(s, f.make_persona(s, comune, cognome=surname), comune, prog,
+                                stato=StatoPercorso.ATTIVO, data_presa_in_carico=dt.date(2025, 3, 2),
+                                data_avvio=start, postazione=post)
+            ids[surname] = (p.id, ente.id, post.id)
+        s.commit()
+        return ids
+
+
+def test_the_grid_has_a_row_per_path_open_in_the_month_filtered_by_host(client_for, grid_world):
+    client = client_for("operatore")
+    html = client.get("/admin/ore-del-mese/?mese=2025-04").get_data(as_text=True)
+    assert html.count("<tr data-path") == 2
+    alfa, alfa_ente, alfa_post = grid_world["Alfa"]
+    only = client.get(f"/admin/ore-del-mese/?mese=2025-04&ente={alfa_ente}").get_data(as_text=True)
+    assert only.count("<tr data-path") == 1 and f'data-path="{alfa}"' in only
+    by_post = client.get(f"/admin/ore-del-mese/?mese=2025-04&postazione={alfa_post}").get_data(as_text=True)
+    assert by_post.count("<tr data-path") == 1
+    assert client.get("/admin/ore-del-mese/?mese=2025-02").get_data(as_text=True).count("<tr data-path") == 0
+
+
+def test_the_grid_locks_days_outside_the_path_and_shades_holidays(client_for, grid_world):
+    beta = grid_world["Beta"][0]
+    html = client_for("operatore").get("/admin/ore-del-mese/?mese=2025-04").get_data(as_text=True)
+    assert re.search(rf'id="c-{beta}-9"[^>]*disabled', html)
+    assert not re.search(rf'id="c-{beta}-10"[^>]*disabled', html)
+    assert re.search(r'<th class="day[^"]*hol[^"]*" title="[^"]+">[^<]*<br>21</th>', html)  # Easter Monday
+    assert re.search(r'<th class="day we[^"]*"[^>]*>[^<]*<br>5</th>', html)  # Saturday 5 April
+    assert re.search(rf'class="[^"]*patron[^"]*"[^>]*><input class="cell" id="c-{beta}-23"', html)
+
+
+def test_the_grid_shows_totals_per_row_and_per_day(client_for, grid_world):
+    alfa = grid_world["Alfa"][0]
+    client = client_for("operatore")
+    client.post("/admin/ore-del-mese/?mese=2025-04", data={f"c-{alfa}-1": "4", f"c-{alfa}-2": "8-12 13-16,30"})
+    html = client.get("/admin/ore-del-mese/?mese=2025-04").get_data(as_text=True)
+    assert re.search(rf'data-path="{alfa}".*?class="tot row-total">11,5<', html, re.S)
+    assert 'id="grand-total">11,5<' in html
+
+
+def test_the_grid_is_read_only_for_the_pal_manager_and_closed_to_social_workers(client_for, grid_world):
+    html = client_for("pal").get("/admin/ore-del-mese/?mese=2025-04").get_data(as_text=True)
+    assert 'id="save-grid"' not in html and "disabled" in html
+    assert client_for("servizio_sociale").get("/admin/ore-del-mese/?mese=2025-04").status_code == 403
+
+
+def test_the_position_picker_of_the_grid_finds_positions_by_task(client_for, grid_world):
+    r = client_for("operatore").get("/admin/percorso/ajax/lookup/?name=postazione&query=Mansione%20Al")
+    assert r.status_code == 200 and [label for _, label in r.json] == ["Mansione Alfa – Ente Alfa"]
