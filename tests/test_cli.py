@@ -70,7 +70,8 @@ def test_every_command_is_registered_by_the_app_factory(app):
     """One place registers the CLI (create_app): the seed, users and export groups."""
     assert {"seed", "users", "export"} <= set(app.cli.commands)
     assert set(app.cli.commands["export"].commands) == {
-        "fogli-ore", "indennita", "semestrale", "trimestrale", "budget", "esiti", "registro-fatture", "fatture"}
+        "fogli-ore", "indennita", "semestrale", "trimestrale", "budget", "esiti", "registro-fatture", "fatture",
+        "registro-presenze"}
 
 
 def test_export_commands_use_models_and_builders_not_view_modules():
