@@ -116,7 +116,9 @@ def _texts(wb: Workbook) -> dict:
             "month": {},
             "total": gettext("Total hours of the month"),
             "absences": gettext("Absences"),
+            "outside": gettext("outside the path"),
             "words": {},
+            "calendar": {},
         }
     return wb.memo["registro"]
 
@@ -139,6 +141,19 @@ def _formats(wb: Workbook) -> dict:
             "reg_total": f({**border, "bold": True, "num_format": "0.00"}),
         })
     return wb.fmt
+
+
+def _month_days(t: dict, year: int, month: int) -> list[tuple]:
+    """(day number, date, Excel serial, weekday name, weekend) of each day, once per month."""
+    key = (year, month)
+    if key not in t["calendar"]:
+        first = dt.date(year, month, 1)
+        t["calendar"][key] = [
+            (d, day, day.toordinal() - EXCEL_EPOCH, t["days"][day.weekday()], day.weekday() >= 5)
+            for d in range(1, calendar.monthrange(year, month)[1] + 1)
+            for day in (first + dt.timedelta(days=d - 1),)
+        ]
+    return t["calendar"][key]
 
 
 def write_registro(wb: Workbook, f: Foglio, promotore: Promotore):
@@ -164,42 +179,47 @@ def write_registro(wb: Workbook, f: Foglio, promotore: Promotore):
     ws.set_row(r, 30)
     for c, title in enumerate(columns):
         put(r, c, title, head)
-    days = calendar.monthrange(f.anno, f.mese)[1]
-    first_day = dt.date(f.anno, f.mese, 1)
-    serial0, weekday0 = first_day.toordinal() - EXCEL_EPOCH, first_day.weekday()
-    names, festivi, giorni, ore = t["days"], f.festivi, f.giorni, f.ore
+    days = _month_days(t, f.anno, f.mese)
+    festivi, giorni, ore = f.festivi, f.giorni, f.ore
     start, end = f.data_avvio, f.data_fine or f.data_fine_prevista
+    on, off = (fmt["reg_date"], fmt["reg_text"]), (fmt["reg_off_date"], fmt["reg_off"])
+    time_fmt, hours_fmt = fmt["reg_time"], fmt["reg_hours"]
+    outside_text = t["outside"]
     absences: dict[str, int] = {}
-    for d in range(1, days + 1):
+    for d, day, serial, name, weekend in days:
         row = r + d
-        day = dt.date(f.anno, f.mese, d)
-        off = (weekday0 + d - 1) % 7 >= 5 or day in festivi
         outside = (start is not None and day < start) or (end is not None and day > end)
-        text_fmt = fmt["reg_off"] if off or outside else fmt["reg_text"]
-        number(row, 0, serial0 + d - 1, fmt["reg_off_date"] if off or outside else fmt["reg_date"])
-        put(row, 1, names[(weekday0 + d - 1) % 7], text_fmt)
+        date_fmt, text_fmt = off if weekend or outside or day in festivi else on
+        number(row, 0, serial, date_fmt)
+        put(row, 1, name, text_fmt)
         g = giorni.get(d)
-        for c, when in ((2, g and g.entrata), (3, g and g.uscita), (4, g and g.entrata_2), (5, g and g.uscita_2)):
-            if when:
-                number(row, c, (when.hour * 60 + when.minute) / MINUTES_PER_DAY, fmt["reg_time"])
-            else:
+        if g is not None and g.entrata is not None:
+            for c, when in ((2, g.entrata), (3, g.uscita), (4, g.entrata_2), (5, g.uscita_2)):
+                if when is not None:
+                    number(row, c, (when.hour * 60 + when.minute) / MINUTES_PER_DAY, time_fmt)
+                else:
+                    blank(row, c, None, text_fmt)
+        else:
+            for c in (2, 3, 4, 5):
                 blank(row, c, None, text_fmt)
         hours = ore.get(d)
         if hours is not None:
-            number(row, 6, float(hours), fmt["reg_hours"])
+            number(row, 6, float(hours), hours_fmt)
         else:
             blank(row, 6, None, text_fmt)
         if g is not None and g.assenza is not None:
-            put(row, 7, g.assenza.label, text_fmt)
-            absences[g.assenza.label] = absences.get(g.assenza.label, 0) + 1
+            label_text = g.assenza.label
+            put(row, 7, label_text, text_fmt)
+            absences[label_text] = absences.get(label_text, 0) + 1
         elif outside:
-            put(row, 7, gettext("outside the path"), text_fmt)
+            put(row, 7, outside_text, text_fmt)
         elif day in festivi:
             put(row, 7, festivi[day], text_fmt)
         else:
             blank(row, 7, None, text_fmt)
         blank(row, 8, None, text_fmt)
         blank(row, 9, None, text_fmt)
+    days = len(days)
     r += days + 1
     put(r, 0, t["total"], fmt["reg_label"])
     number(r, 6, float(f.totale), fmt["reg_total"])
