@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from flask_babel import gettext
 from playwright.sync_api import expect, sync_playwright  # noqa: E402  (test_e2e skips without it)
 from sqlalchemy import select
 from werkzeug.serving import make_server
@@ -196,8 +197,13 @@ def test_a_month_for_several_people_by_typing_and_pasting(live, page, tmp_path):
     expect(page.locator(f"#c-{b}-{d3 + 2}")).to_have_value("4,25")
     expect(page.locator("#paste-note")).to_be_visible()
     left_out = sum(1 for d in (d3, d3 + 1, d3 + 2) if d < 10)
+    with app.test_request_context():  # the page speaks the console's default language
+        pasted = gettext("%(filled)s cells pasted.", filled=3 + (3 - left_out))
+        dropped = gettext("%(left)s values fell on locked days or outside the grid and were left out.",
+                          left=left_out)
+    expect(page.locator("#paste-note")).to_contain_text(pasted)
     if left_out:
-        expect(page.locator("#paste-note")).to_contain_text(f"{left_out} ")
+        expect(page.locator("#paste-note")).to_contain_text(dropped)
     expect(page.locator(f"#grid tr[data-path='{b}'] .row-total")).to_have_text("16,75")
     shot(page, tmp_path, "griglia-compilata")
     with page.expect_navigation():

@@ -111,12 +111,17 @@ def _write_page(c: canvas.Canvas, f: Foglio, promotore: Promotore, texts: dict, 
         t.setFont("Helvetica", 8)
         t.textOut(pdf_text(value)[:150])
         y += 5.2
-    t.setFont("Helvetica-Bold", 7.5)
     heads = (gettext("Day"), "", gettext("Entry"), gettext("Exit"), gettext("Entry"), gettext("Exit"),
              gettext("Hours"), gettext("Absence"), words["sign_person"], words["sign_host"])
-    for x, head in zip(X, heads, strict=False):
+    for x, width, head in zip(X, COLUMNS, heads, strict=False):
+        head = pdf_text(head)
+        # A long heading (a signature column's) shrinks to fit its column.
+        size = 7.5
+        while size > 5 and c.stringWidth(head, "Helvetica-Bold", size) > (width - 2) * MM:
+            size -= 0.5
+        t.setFont("Helvetica-Bold", size)
         t.setTextOrigin((x + 1) * MM, _y(TABLE_TOP + 5.5))
-        t.textOut(pdf_text(head)[:24])
+        t.textOut(head)
     t.setFont("Helvetica", 8)
     names = texts["days"]
     for d in range(1, days + 1):
