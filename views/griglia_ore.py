@@ -18,6 +18,7 @@ from sqlalchemy.orm import lazyload
 from models import Comune, EnteOspitante, Percorso, Postazione, Utente, clock, db
 from models.base import TipoOre
 from models.calendario import default_grid_month, national_holidays, patron_day
+from models.errors import DomainError
 from models.operations.griglia import GridErrors, cell_text, format_hours, parse_cell
 from models.operations.griglia import save_grid as save_cells
 from models.queries.griglia import grid_hours, grid_paths
@@ -59,7 +60,7 @@ def _hours_of(text: str, tipo: TipoOre) -> Decimal:
     """The hours a cell's text stands for, for the totals (0 when unreadable or an absence)."""
     try:
         cella = parse_cell(text, tipo)
-    except Exception:  # noqa: BLE001 - a wrong cell is reported at save, not in the totals
+    except DomainError:  # a wrong cell is reported at save, not in the totals
         return Decimal(0)
     return cella.ore if cella else Decimal(0)
 
@@ -182,9 +183,9 @@ class GrigliaOreView(RoleBaseView):
     def _error_list(rows, errors, year, month) -> list[tuple[str, str, str]]:
         """(cell id, "Person, dd/mm", message) of every refused cell, in the grid's order."""
         names = {r.path.id: f"{r.path.cognome} {r.path.nome}" for r in rows}
+        order = {pid: n for n, pid in enumerate(names)}
         return [
             (f"c-{pid}-{d}", gettext("%(person)s, %(day)s", person=names.get(pid, ""),
                                      day=dt.date(year, month, d).strftime("%d/%m")), message)
-            for (pid, d), message in sorted(errors.items(), key=lambda kv: (list(names).index(kv[0][0])
-                                                                             if kv[0][0] in names else 0, kv[0][1]))
+            for (pid, d), message in sorted(errors.items(), key=lambda kv: (order.get(kv[0][0], 0), kv[0][1]))
         ]
