@@ -318,3 +318,15 @@ def test_the_grid_is_read_only_for_the_pal_manager_and_closed_to_social_workers(
 def test_the_position_picker_of_the_grid_finds_positions_by_task(client_for, grid_world):
     r = client_for("operatore").get("/admin/percorso/ajax/lookup/?name=postazione&query=Mansione%20Al")
     assert r.status_code == 200 and [label for _, label in r.json] == ["Mansione Alfa – Ente Alfa"]
+
+
+def test_a_comunes_patron_saint_is_set_in_its_form_and_checked(client_for, ctx):
+    data = {"nome": "Concesio", "provincia": "BS", "codice_istat": "017061", "split_payment": "y",
+            "patrono_nome": "Sant'Andrea", "patrono_giorno": "31", "patrono_mese": "2"}
+    r = client_for("admin").post("/admin/comune/new/", data=data)
+    assert r.status_code == 200 and "31/2" in r.get_data(as_text=True)  # refused, the form again
+    data["patrono_giorno"], data["patrono_mese"] = "30", "11"
+    assert client_for("admin").post("/admin/comune/new/", data=data).status_code == 302
+    with ctx():
+        c = db.session.scalar(select(Comune).where(Comune.codice_istat == "017061"))
+        assert (c.patrono_nome, c.patrono) == ("Sant'Andrea", (11, 30))

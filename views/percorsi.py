@@ -89,6 +89,7 @@ PERCORSO_LABELS = {
     "motivo_rifiuto": _l("Reason for rejection"),
     "righe": _l("Lines"),
     "fatturato": _l("Invoiced"),
+    "assenza": _l("Absence"),
 }
 
 
@@ -234,7 +235,7 @@ class OreView(MonthGridMixin, RoleModelView):
         joinedload(Ore.percorso).joinedload(Percorso.persona),
         joinedload(Ore.operatore),
     )
-    column_list = ("percorso", "data", "tipo", "ore", "operatore", "note")
+    column_list = ("percorso", "data", "tipo", "ore", "assenza", "operatore", "note")
     column_default_sort = [("data", True), ("id", True)]
     column_sortable_list = ("data", "tipo", "ore")
     column_searchable_list = ("percorso.persona.cognome", "percorso.persona.codice_fiscale")
