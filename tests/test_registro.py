@@ -148,3 +148,18 @@ def test_the_cli_writes_the_register_as_xlsx_and_pdf(app, april, tmp_path):
 def test_text_beyond_the_pdf_font_is_written_as_its_base_letters():
     from views.exports.registro_pdf import pdf_text
     assert pdf_text("Łukasz Ștefan è €") == "Lukasz Stefan è €"
+
+
+def test_sheet_names_stay_unique_ignoring_case_with_the_set_based_check():
+    import xlsxwriter.exceptions
+
+    from views.exports.xlsx import Workbook
+
+    wb = Workbook()
+    names = [wb.sheet(n).name for n in ("Rossi Mario", "rossi mario", "Rossi Mario")]
+    assert names == ["Rossi Mario", "rossi mario (2)", "Rossi Mario (3)"]
+    with pytest.raises(xlsxwriter.exceptions.DuplicateWorksheetName):
+        wb.book.add_worksheet("ROSSI MARIO")
+    with pytest.raises(xlsxwriter.exceptions.InvalidWorksheetName):
+        wb.book.add_worksheet("x" * 32)  # xlsxwriter's own checks still apply
+    assert wb.close()[:2] == b"PK"
