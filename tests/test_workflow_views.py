@@ -164,9 +164,10 @@ def test_month_grid_saves_a_month_in_one_submit(client_for, world, ctx):
         db.session.commit()
         post_id = post.id
     _path_in(ctx, world, S.ATTIVO, data_avvio=dt.date(2025, 3, 10), postazione_id=post_id)
-    # The case page's old link still leads to the grid, filtered to the path.
+    # The old per-path URL still shows the grid, filtered to the path.
     old = client_for("operatore").get(f"/admin/ore/mese/?percorso={world.percorso}&mese=2025-03")
-    assert old.status_code == 302 and "/admin/ore-del-mese/" in old.headers["Location"]
+    assert old.status_code == 200 and f'id="c-{world.percorso}-31"' in old.get_data(as_text=True)
+    assert client_for("servizio_sociale").get(f"/admin/ore/mese/?percorso={world.percorso}").status_code == 403
     url = f"/admin/ore-del-mese/?percorso={world.percorso}&mese=2025-03&tipo=PRESENZA"
     client = client_for("operatore")
     c = f"c-{world.percorso}-"

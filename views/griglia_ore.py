@@ -105,7 +105,7 @@ class GrigliaOreView(RoleBaseView):
                 db.session.commit()
                 flash(ngettext("Month saved: %(num)s day changed.", "Month saved: %(num)s days changed.",
                                changed), "success")
-                return redirect(url_for(".index", mese=f"{year}-{month:02d}", tipo=tipo.name,
+                return redirect(url_for("griglia_ore.index", mese=f"{year}-{month:02d}", tipo=tipo.name,
                                         **{k: v for k, v in chosen.items() if v}))
             except GridErrors as exc:
                 db.session.rollback()
