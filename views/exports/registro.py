@@ -219,8 +219,7 @@ def write_registro(wb: Workbook, f: Foglio, promotore: Promotore):
             blank(row, 7, None, text_fmt)
         blank(row, 8, None, text_fmt)
         blank(row, 9, None, text_fmt)
-    days = len(days)
-    r += days + 1
+    r += len(days) + 1
     put(r, 0, t["total"], fmt["reg_label"])
     number(r, 6, float(f.totale), fmt["reg_total"])
     r += 1
