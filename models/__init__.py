@@ -14,8 +14,15 @@ from .audit import RegistroAudit
 from .base import Base, db
 from .errors import DomainError
 from .fatture import Fattura, Pagamento, RigaFattura
-from .percorsi import Addebito, Diario, Ore, Percorso, RigaVoucher, Voucher
-from .programmi import Budget, Programma, VariazioneBudget, VoceListino
+from .percorsi import Addebito, Diario, Ore, Percorso, Proroga, RigaVoucher, Voucher
+from .programmi import (
+    Budget,
+    DurataTirocinio,
+    Programma,
+    RegolaIndennita,
+    VariazioneBudget,
+    VoceListino,
+)
 from .queries.budget import attach_budget_figures
 from .utenti import RUOLI, Ruolo, Utente, ruoli_utenti
 
@@ -43,6 +50,7 @@ __all__ = [
     "Comune",
     "DatiSensibili",
     "Diario",
+    "DurataTirocinio",
     "DomainError",
     "EnteOspitante",
     "LetturaDatiSensibili",
@@ -54,8 +62,10 @@ __all__ = [
     "Persona",
     "Postazione",
     "Programma",
+    "Proroga",
     "RUOLI",
     "RegistroAudit",
+    "RegolaIndennita",
     "RigaFattura",
     "RigaVoucher",
     "Ruolo",

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -55,6 +56,12 @@ class Comune(Base):
     __table_args__ = (
         UniqueConstraint("codice_istat", name="uq_comune_codice_istat"),
         UniqueConstraint("nome", "provincia", name="uq_comune_nome"),
+        CheckConstraint(
+            "(patrono_giorno IS NULL AND patrono_mese IS NULL) OR "
+            "(patrono_mese >= 1 AND patrono_mese <= 12 AND patrono_giorno >= 1 "
+            "AND patrono_giorno <= 31)",
+            name="patrono",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +79,11 @@ class Comune(Base):
     split_payment: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Cadastral (Belfiore) code, e.g. E738: the birthplace written in a codice fiscale.
     codice_catastale: Mapped[str | None] = mapped_column(String(4))
+    #: The patron saint's feast: a local public holiday, shaded in the month grid and left out
+    #: of the expected attendance of the positions in this Comune (issue 12, item 1).
+    patrono_nome: Mapped[str | None] = mapped_column(String(100))
+    patrono_giorno: Mapped[int | None] = mapped_column(Integer)
+    patrono_mese: Mapped[int | None] = mapped_column(Integer)
 
     @validates("codice_istat")
     def _v_istat(self, key, value):
@@ -100,6 +112,27 @@ class Comune(Base):
     @validates("codice_catastale")
     def _v_catastale(self, key, value):
         return v.clean_codice_catastale(value) if value else None
+    @property
+    def patrono(self) -> tuple[int, int] | None:
+        """(month, day) of the patron saint's feast, when configured."""
+        if self.patrono_giorno and self.patrono_mese:
+            return self.patrono_mese, self.patrono_giorno
+        return None
+
+    def validate_model(self) -> None:
+        """The patron saint's feast is a real day of the year (29/02 allowed), both or neither."""
+        giorno, mese = self.patrono_giorno, self.patrono_mese
+        if (giorno is None) != (mese is None):
+            raise DomainError(gettext("Give both the day and the month of the patron saint's feast."),
+                              "patrono_giorno")
+        if giorno is not None:
+            try:
+                dt.date(2024, mese, giorno)
+            except (TypeError, ValueError):
+                raise DomainError(
+                    gettext("%(day)s/%(month)s is not a day of the year.", day=giorno, month=mese),
+                    "patrono_giorno",
+                ) from None
 
     def __str__(self) -> str:
         return self.nome
@@ -346,6 +379,8 @@ class Postazione(Base):
     )
     attiva_dal: Mapped[dt.date] = mapped_column(Date)
     attiva_al: Mapped[dt.date | None] = mapped_column(Date)
+    #: The host gives meal vouchers or a canteen: the indemnity rule's "meals provided" amount.
+    pasti_forniti: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     ente: Mapped[EnteOspitante] = relationship(back_populates="postazioni")
     comune_riservato: Mapped[Comune | None] = relationship()

@@ -208,3 +208,41 @@ class TipoContratto(LabelledEnum):
     APPRENDISTATO = N_("apprenticeship")
     SOMMINISTRAZIONE = N_("temporary agency")
     ALTRO = N_("other")
+
+
+class TipoAssenza(LabelledEnum):
+    """Why a person was absent on a day of the attendance register (issue 12, item 2).
+
+    The indemnity rule of each programme says which reasons count as attended
+    (models/indennita.py); ``codice`` is what people type in the month grid and read on the
+    register.
+    """
+
+    MALATTIA = N_("sick leave")
+    FERIE = N_("holiday leave")
+    FESTIVITA = N_("public holiday")
+    GIUSTIFICATA = N_("justified absence")
+    INGIUSTIFICATA = N_("unjustified absence")
+
+    @property
+    def codice(self) -> str:
+        return ASSENZA_CODICI[self]
+
+
+#: The short codes of the grid and the register (Italian, as the registers on paper use them).
+ASSENZA_CODICI = {
+    TipoAssenza.MALATTIA: "M",
+    TipoAssenza.FERIE: "F",
+    TipoAssenza.FESTIVITA: "FS",
+    TipoAssenza.GIUSTIFICATA: "AG",
+    TipoAssenza.INGIUSTIFICATA: "AI",
+}
+
+
+class CasoIndennita(LabelledEnum):
+    """Which monthly amount of an indemnity rule applies to a trainee (issue 12, item 4)."""
+
+    ENTE_PUBBLICO = N_("public host")
+    PART_TIME = N_("up to the part-time daily hours")
+    PASTI = N_("meals provided")
+    PIENO = N_("full time")

@@ -130,3 +130,23 @@ def check_record_dates(record) -> None:
         for child in getattr(record, rel.key):
             for key in _date_columns(child):
                 check_in_range(getattr(child, key), rel.key)
+
+
+def parse_month(text: str | None) -> tuple[int, int] | None:
+    """``03/2025``, ``3/2025`` or ``2025-03`` -> (2025, 3); None when malformed."""
+    value = (text or "").strip()
+    if match := re.fullmatch(r"(\d{1,2})[/.\-](\d{4})", value):
+        month, year = int(match[1]), int(match[2])
+    elif match := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
+        year, month = int(match[1]), int(match[2])
+    else:
+        return None
+    if not (1 <= month <= 12 and MIN_DATE.year <= year <= MAX_DATE.year):
+        return None
+    return year, month
+
+
+def month_text(ym: str) -> str:
+    """``2025-03`` as the month field shows it: 03/2025."""
+    parsed = parse_month(ym)
+    return f"{parsed[1]:02d}/{parsed[0]}" if parsed else ym

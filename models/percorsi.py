@@ -17,6 +17,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    Time,
     UniqueConstraint,
     func,
 )
@@ -31,6 +32,7 @@ from .base import (
     QuantitaOre,
     StatoPercorso,
     StatoVoucher,
+    TipoAssenza,
     TipoContratto,
     TipoEvento,
     TipologiaPercorso,
@@ -165,6 +167,9 @@ class Percorso(Base):
     diario: Mapped[list[Diario]] = relationship(
         back_populates="percorso", order_by="Diario.data"
     )
+    proroghe: Mapped[list[Proroga]] = relationship(
+        back_populates="percorso", order_by="Proroga.id"
+    )
 
     def validate_model(self) -> None:
         check_dates_in_order(
@@ -293,7 +298,24 @@ class Ore(Base):
     __tablename__ = "ore"
     __table_args__ = (
         UniqueConstraint("percorso_id", "tipo", "data", name="uq_ore_percorso_tipo_data"),
-        CheckConstraint("ore > 0 AND ore <= 24", name="ore_in_giornata"),
+        # A day of attendance has hours; a day of absence has its reason and no hours.
+        CheckConstraint(
+            "(assenza IS NULL AND ore > 0 AND ore <= 24) OR (assenza IS NOT NULL AND ore = 0)",
+            name="ore_in_giornata",
+        ),
+        CheckConstraint("assenza IS NULL OR (tipo = 'PRESENZA' AND entrata IS NULL)",
+                        name="assenza_senza_orari"),
+        CheckConstraint(
+            "(entrata IS NULL AND uscita IS NULL) OR "
+            "(entrata IS NOT NULL AND uscita IS NOT NULL AND uscita > entrata)",
+            name="primo_turno",
+        ),
+        CheckConstraint(
+            "(entrata_2 IS NULL AND uscita_2 IS NULL) OR (uscita IS NOT NULL "
+            "AND entrata_2 IS NOT NULL AND uscita_2 IS NOT NULL AND entrata_2 >= uscita "
+            "AND uscita_2 > entrata_2)",
+            name="secondo_turno",
+        ),
         # Covers the period reports (hours of a period by path and type) without the table.
         Index("ix_ore_data_percorso_tipo_ore", "data", "percorso_id", "tipo", "ore"),
         # The list's order (newest first, id breaking ties) read straight off the index.
@@ -308,7 +330,15 @@ class Ore(Base):
     tipo: Mapped[TipoOre] = mapped_column(
         enum_column(TipoOre, "tipo_ore"), default=TipoOre.PRESENZA
     )
+    #: Hours of the day; computed from the shifts when their times are given; 0 for an absence.
     ore: Mapped[QuantitaOre]
+    #: Up to two shifts a day (entrata / uscita), as the attendance register has them.
+    entrata: Mapped[dt.time | None] = mapped_column(Time)
+    uscita: Mapped[dt.time | None] = mapped_column(Time)
+    entrata_2: Mapped[dt.time | None] = mapped_column(Time)
+    uscita_2: Mapped[dt.time | None] = mapped_column(Time)
+    #: Why the person was absent (attendance only); the day then has no hours.
+    assenza: Mapped[TipoAssenza | None] = mapped_column(enum_column(TipoAssenza, "tipo_assenza"))
     #: Who delivered the tutoring hour (NULL for attendance).
     operatore_id: Mapped[int | None] = mapped_column(
         ForeignKey("utente.id", ondelete="RESTRICT")
@@ -319,12 +349,16 @@ class Ore(Base):
     operatore: Mapped[Utente | None] = relationship()
 
     def validate_model(self) -> None:
+        if self.assenza is not None:
+            return  # models/operations/ore.py checks an absence (no hours, no times)
         if self.ore is not None and not (Decimal(0) < self.ore <= 24):
             raise DomainError(
                 gettext("Hours must be more than 0 and at most 24."), "ore"
             )
 
     def __str__(self) -> str:
+        if self.assenza is not None:
+            return f"{self.data:%d/%m/%Y} {self.assenza.label}"
         return f"{self.data:%d/%m/%Y} {quantity(self.ore)} h"
 
 
@@ -404,3 +438,31 @@ class Addebito(Base):
 
     def __str__(self) -> str:
         return f"{self.voce_listino.descrizione if self.voce_listino else ''} {self.data:%d/%m/%Y}"
+
+
+class Proroga(Base):
+    """An extension of a path's planned end (issue 12, item 5): when, why, by whom, from which
+    end to which; the path's ``data_fine_prevista`` is the last one (models/operations)."""
+
+    __tablename__ = "proroga"
+    __table_args__ = (
+        CheckConstraint("nuova_fine_prevista > fine_prevista_precedente", name="proroga_in_avanti"),
+        CheckConstraint("motivo <> ''", name="proroga_motivata"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    percorso_id: Mapped[int] = mapped_column(
+        ForeignKey("percorso.id", ondelete="RESTRICT"), index=True
+    )
+    #: The day the extension was agreed.
+    data: Mapped[dt.date] = mapped_column(Date)
+    fine_prevista_precedente: Mapped[dt.date] = mapped_column(Date)
+    nuova_fine_prevista: Mapped[dt.date] = mapped_column(Date)
+    motivo: Mapped[str] = mapped_column(Text)
+    utente_id: Mapped[int | None] = mapped_column(ForeignKey("utente.id", ondelete="RESTRICT"))
+
+    percorso: Mapped[Percorso] = relationship(back_populates="proroghe")
+    utente: Mapped[Utente | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.fine_prevista_precedente:%d/%m/%Y} → {self.nuova_fine_prevista:%d/%m/%Y}"

@@ -17,12 +17,21 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
-    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .anagrafiche import Comune, check_dates_in_order
-from .base import Base, Euro, Percentuale, Str100, Str200, TipoVoce, enum_column, euro
+from .anagrafiche import CategoriaSvantaggio, Comune, check_dates_in_order
+from .base import (
+    Base,
+    Euro,
+    Percentuale,
+    QuantitaOre,
+    Str100,
+    Str200,
+    TipoVoce,
+    enum_column,
+    euro,
+)
 from .errors import DomainError
 
 
@@ -35,11 +44,6 @@ class Programma(Base):
         CheckConstraint("data_fine IS NULL OR data_fine >= data_inizio", name="periodo"),
         CheckConstraint("giorni_presa_in_carico > 0", name="giorni_presa_in_carico"),
         CheckConstraint("giorni_avvio > 0", name="giorni_avvio"),
-        CheckConstraint("indennita_mensile >= 0", name="indennita_mensile"),
-        CheckConstraint(
-            "presenza_minima_pct >= 0 AND presenza_minima_pct <= 100",
-            name="presenza_minima_pct",
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,17 +56,20 @@ class Programma(Base):
     giorni_presa_in_carico: Mapped[int] = mapped_column(Integer, default=15)
     #: Days allowed from intake to activation (DOMAIN.md: 15).
     giorni_avvio: Mapped[int] = mapped_column(Integer, default=15)
-    #: Monthly internship indemnity paid for full attendance.
-    indennita_mensile: Mapped[Euro] = mapped_column(default=0)
-    #: Minimum share of expected attendance (%) that earns the full indemnity.
-    presenza_minima_pct: Mapped[Percentuale] = mapped_column(default=70)
-    #: Below the minimum attendance: True pays the indemnity pro rata, False pays nothing.
-    indennita_pro_rata: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     cig: Mapped[str | None] = mapped_column(String(10))
     cup: Mapped[str | None] = mapped_column(String(15))
 
     voci: Mapped[list[VoceListino]] = relationship(
         back_populates="programma", order_by="VoceListino.codice"
+    )
+    #: The internship indemnity rules, dated (models/indennita.py picks the one in force).
+    regole_indennita: Mapped[list[RegolaIndennita]] = relationship(
+        back_populates="programma", order_by="RegolaIndennita.valida_dal",
+        cascade="all, delete-orphan",
+    )
+    #: Internship lengths by disadvantage category (models/operations/percorsi.py).
+    durate_tirocinio: Mapped[list[DurataTirocinio]] = relationship(
+        back_populates="programma", cascade="all, delete-orphan", order_by="DurataTirocinio.id"
     )
 
     def validate_model(self) -> None:
@@ -214,3 +221,132 @@ class VariazioneBudget(Base):
     def __str__(self) -> str:
         return f"{self.data:%d/%m/%Y} {euro(self.importo)}"
 
+
+
+class RegolaIndennita(Base):
+    """A programme's internship indemnity rule from a date (issue 12, item 4).
+
+    The monthly amount depends on the case (``CasoIndennita``, first that applies): a public
+    host, a position of at most ``ore_giornaliere_part_time`` hours a day, meals provided by the
+    host, else full time. With at least ``presenza_minima_pct`` % of the expected attendance the
+    amount is paid in full; below it pro rata or nothing. A month only partly inside the path
+    pays its share of working days when ``pro_rata_mese_parziale``. Absences of the reasons
+    marked ``conta_*`` count as attended. Lombardy's figures (DGR 7763/2018, README): 500, 400
+    with meals, 350 up to 4 h a day, 300 at a public administration, full pay from 80 %.
+    """
+
+    __tablename__ = "regola_indennita"
+    __table_args__ = (
+        UniqueConstraint("programma_id", "valida_dal", name="uq_regola_indennita_dal"),
+        CheckConstraint("valida_al IS NULL OR valida_al >= valida_dal", name="validita"),
+        CheckConstraint(
+            "importo_pieno >= 0 AND (importo_con_pasti IS NULL OR importo_con_pasti >= 0) "
+            "AND (importo_part_time IS NULL OR importo_part_time >= 0) "
+            "AND (importo_ente_pubblico IS NULL OR importo_ente_pubblico >= 0)",
+            name="importo_non_negativo",
+        ),
+        CheckConstraint(
+            "presenza_minima_pct >= 0 AND presenza_minima_pct <= 100", name="presenza_minima_pct"
+        ),
+        CheckConstraint(
+            "ore_giornaliere_part_time > 0 AND ore_giornaliere_part_time <= 24",
+            name="ore_giornaliere_part_time",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programma_id: Mapped[int] = mapped_column(
+        ForeignKey("programma.id", ondelete="CASCADE"), index=True
+    )
+    valida_dal: Mapped[dt.date] = mapped_column(Date)
+    valida_al: Mapped[dt.date | None] = mapped_column(Date)
+    #: Monthly amount, full time (Lombardy: at least EUR 500).
+    importo_pieno: Mapped[Euro]
+    #: When the host gives meal vouchers or a canteen (Lombardy: 400); empty: the full amount.
+    importo_con_pasti: Mapped[Euro | None]
+    #: When the position takes at most ``ore_giornaliere_part_time`` a day (Lombardy: 350).
+    importo_part_time: Mapped[Euro | None]
+    ore_giornaliere_part_time: Mapped[QuantitaOre] = mapped_column(default=4)
+    #: At a public administration (Lombardy: a flat 300).
+    importo_ente_pubblico: Mapped[Euro | None]
+    #: Minimum share of the expected attendance (%) for the full amount (Lombardy: 80).
+    presenza_minima_pct: Mapped[Percentuale] = mapped_column(default=80)
+    #: Below the minimum: True pays pro rata of the attendance, False pays nothing.
+    pro_rata_sotto_minimo: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: A month partly outside the path pays its share of the month's working days.
+    pro_rata_mese_parziale: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Which absences count as attended (the day's expected hours).
+    conta_malattia: Mapped[bool] = mapped_column(Boolean, default=False)
+    conta_ferie: Mapped[bool] = mapped_column(Boolean, default=False)
+    conta_festivita: Mapped[bool] = mapped_column(Boolean, default=True)
+    conta_giustificata: Mapped[bool] = mapped_column(Boolean, default=False)
+    conta_ingiustificata: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Where the figures come from (e.g. "DGR Lombardia 7763/2018").
+    riferimento: Mapped[str | None] = mapped_column(String(200))
+
+    programma: Mapped[Programma] = relationship(back_populates="regole_indennita")
+
+    def validate_model(self) -> None:
+        check_dates_in_order(
+            self.valida_dal, self.valida_al,
+            gettext("The end of validity must not precede its start."), "valida_al",
+        )
+        if self.presenza_minima_pct is not None and not (0 <= self.presenza_minima_pct <= 100):
+            raise DomainError(gettext("The minimum attendance must be between 0 and 100 %."),
+                              "presenza_minima_pct")
+        for name in ("importo_pieno", "importo_con_pasti", "importo_part_time", "importo_ente_pubblico"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise DomainError(gettext("The amount cannot be negative."), name)
+
+    def __str__(self) -> str:
+        start = self.valida_dal.strftime("%d/%m/%Y") if self.valida_dal else ""
+        return gettext("Indemnity rule from %(day)s", day=start)
+
+
+class DurataTirocinio(Base):
+    """How long a programme's internships may last, for a disadvantage category or for every
+    other trainee (``categoria`` empty), extensions included (issue 12, item 5).
+
+    A trainee in several categories gets the most favourable: the lowest minimum and the
+    highest maximum of their categories' rules; a trainee in none, the general rule.
+    """
+
+    __tablename__ = "durata_tirocinio"
+    __table_args__ = (
+        UniqueConstraint("programma_id", "categoria_id", name="uq_durata_tirocinio_categoria"),
+        CheckConstraint("mesi_massimi > 0", name="mesi_massimi"),
+        CheckConstraint("mesi_minimi IS NULL OR (mesi_minimi >= 0 AND mesi_minimi <= mesi_massimi)",
+                        name="mesi_minimi"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programma_id: Mapped[int] = mapped_column(
+        ForeignKey("programma.id", ondelete="CASCADE"), index=True
+    )
+    #: Empty: the general rule, for trainees in no category with a rule of its own.
+    categoria_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categoria_svantaggio.id", ondelete="RESTRICT"), index=True
+    )
+    #: Empty: no minimum (Lombardy: disadvantaged and disabled trainees).
+    mesi_minimi: Mapped[int | None] = mapped_column(Integer)
+    mesi_massimi: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    programma: Mapped[Programma] = relationship(back_populates="durate_tirocinio")
+    categoria: Mapped[CategoriaSvantaggio | None] = relationship()
+
+    def validate_model(self) -> None:
+        if self.mesi_massimi is not None and self.mesi_massimi <= 0:
+            raise DomainError(gettext("The maximum length must be at least one month."),
+                              "mesi_massimi")
+        if self.mesi_minimi is not None and self.mesi_massimi is not None and not (
+            0 <= self.mesi_minimi <= self.mesi_massimi
+        ):
+            raise DomainError(gettext("The minimum length must not exceed the maximum."),
+                              "mesi_minimi")
+
+    def __str__(self) -> str:
+        who = str(self.categoria) if self.categoria else gettext("every other trainee")
+        low = self.mesi_minimi if self.mesi_minimi is not None else 0
+        return f"{who}: {low}-{self.mesi_massimi}"

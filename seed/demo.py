@@ -16,10 +16,12 @@ from models import (
     CategoriaSvantaggio,
     Comune,
     DatiSensibili,
+    DurataTirocinio,
     EnteOspitante,
     Persona,
     Postazione,
     Programma,
+    RegolaIndennita,
     Utente,
     VariazioneBudget,
     VoceListino,
@@ -74,6 +76,7 @@ def load_demo(session: Session) -> bool:
     _load_comuni(ctx)
     _load_budgets(ctx)
     _load_categorie(ctx)
+    _load_regole(ctx)
     _load_users(ctx)
     _load_enti(ctx)
     _load_postazioni(ctx)
@@ -125,6 +128,8 @@ def _load_comuni(ctx: DemoContext) -> None:
                     split_payment=True,
                 )
             )
+        if c.nome in data.PATRONI and comune.patrono_mese is None:
+            comune.patrono_nome, comune.patrono_giorno, comune.patrono_mese = data.PATRONI[c.nome]
         ctx.comuni.append(comune)
     ctx.session.flush()
 
@@ -157,6 +162,15 @@ def _load_budgets(ctx: DemoContext) -> None:
     for budget in budgets:
         budget.validate_model()
     ctx.session.flush()
+
+
+def _load_regole(ctx: DemoContext) -> None:
+    """The programme's indemnity rule and internship lengths by category (issue 12)."""
+    ctx.add(RegolaIndennita(programma=ctx.programma, **data.REGOLA_INDENNITA))
+    for codice, minimo, massimo, note in data.DURATE_TIROCINIO:
+        ctx.add(DurataTirocinio(programma=ctx.programma,
+                                categoria=ctx.categorie[codice] if codice else None,
+                                mesi_minimi=minimo, mesi_massimi=massimo, note=note))
 
 
 def _load_categorie(ctx: DemoContext) -> None:

@@ -28,9 +28,41 @@ PROGRAMMA = dict(
     data_fine=dt.date(2026, 12, 31),
     giorni_presa_in_carico=15,
     giorni_avvio=15,
-    indennita_mensile=Decimal("400.00"),
-    presenza_minima_pct=Decimal("70"),
 )
+
+#: The programme's indemnity rule: Lombardy's minimums (DGR 7763/2018, README "Indemnity").
+REGOLA_INDENNITA = dict(
+    valida_dal=dt.date(2025, 1, 1),
+    importo_pieno=Decimal("500.00"),
+    importo_con_pasti=Decimal("400.00"),
+    importo_part_time=Decimal("350.00"),
+    ore_giornaliere_part_time=Decimal("4"),
+    importo_ente_pubblico=Decimal("300.00"),
+    presenza_minima_pct=Decimal("80"),
+    pro_rata_sotto_minimo=True,
+    pro_rata_mese_parziale=True,
+    conta_malattia=True,
+    conta_festivita=True,
+    riferimento="DGR Lombardia n. 7763 del 17/01/2018",
+)
+
+#: Internship lengths (category code or None for every other trainee, minimum, maximum months):
+#: Lombardy's, with 12 months as the general maximum (EQF 4+; 6 for EQF 2-3 is not modelled).
+DURATE_TIROCINIO = (
+    (None, 2, 12, "Tirocinio extracurriculare: da 2 a 12 mesi, proroghe comprese"),
+    ("L381", None, 12, "Svantaggiati: nessuna durata minima, al massimo 12 mesi"),
+    ("DM2013", None, 12, "Svantaggiati: nessuna durata minima, al massimo 12 mesi"),
+    ("SOSTEGNO_REDDITO", None, 12, "Svantaggiati: nessuna durata minima, al massimo 12 mesi"),
+    ("L68", None, 24, "Persone con disabilità: nessuna durata minima, al massimo 24 mesi"),
+)
+
+#: Patron saints of the demo Comuni (Comune name -> (name, day, month)): a demo value, not
+#: checked against the Comune's own calendar, in a month with demo timesheets.
+PATRONI = {
+    "Sarezzo": ("San Michele Arcangelo (dato dimostrativo)", 29, 9),
+}
+#: The reason of the demo's internship extension.
+MOTIVO_PROROGA = "Proroga concordata con l'ente ospitante per completare il progetto formativo"
 
 
 class Voce(NamedTuple):

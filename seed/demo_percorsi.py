@@ -12,12 +12,16 @@ from models.base import (
     Esito,
     StatoPercorso,
     StatoVoucher,
+    TipoAssenza,
     TipoEnte,
     TipoEvento,
     TipologiaPercorso,
     TipoOre,
     TipoVoce,
 )
+from models.errors import DomainError
+from models.operations.ore import set_shifts
+from models.operations.percorsi import add_months, extend
 from models.operations.prezzi import voucher_totals
 
 from . import demo_data as data
@@ -65,6 +69,19 @@ def load_percorsi(ctx: DemoContext) -> None:
     for spec, percorso in zip(data.PERCORSI, percorsi, strict=True):
         _ore_e_addebiti(ctx, spec, percorso)
     ctx.session.flush()
+    _proroga(ctx, percorsi)
+
+
+def _proroga(ctx: DemoContext, percorsi: list[Percorso]) -> None:
+    """One active internship extended by two months (issue 12), through the operation."""
+    for p in percorsi:
+        if p.stato is S.ATTIVO and p.tipologia is T.TIROCINIO and p.data_fine_prevista:
+            try:
+                extend(ctx.session, p, add_months(p.data_fine_prevista, 2), data.MOTIVO_PROROGA,
+                       data.OGGI)
+            except DomainError:
+                continue
+            return
 
 
 def _indice_persona(n: int) -> int:
@@ -318,15 +335,33 @@ def _ore_e_addebiti(ctx: DemoContext, spec, p: Percorso) -> None:
     if giorni:
         base = p.postazione.ore_settimanali / 5
         for giorno in giorni:
-            if rng.random() < 0.08:  # absent that day
+            if rng.random() < 0.08:  # absent that day, for a reason drawn from the date
+                ctx.add(Ore(percorso=p, data=giorno, tipo=TipoOre.PRESENZA, ore=Decimal(0),
+                            assenza=_ASSENZE[giorno.day % len(_ASSENZE)]))
                 continue
             ore = min(
                 max(base + Decimal(rng.choice((-1, -0.5, 0, 0, 0.5))), Decimal(4)), Decimal(8)
             )
             ore = (ore * 2).to_integral_value() / 2
-            ctx.add(Ore(percorso=p, data=giorno, tipo=TipoOre.PRESENZA, ore=ore))
+            riga = ctx.add(Ore(percorso=p, data=giorno, tipo=TipoOre.PRESENZA, ore=ore))
+            if p.id % 3 == 0:  # a third of the paths sign in and out (issue 12)
+                set_shifts(riga, _turni(ore))
     if p.tipologia in (T.TIROCINIO, T.PROGETTO_PERSONALIZZATO):
         _affiancamento(ctx, p, giorni)
+
+
+#: Absence reasons of the demo, by day of the month (no random draw: the demo stays the same).
+_ASSENZE = (TipoAssenza.MALATTIA, TipoAssenza.FERIE, TipoAssenza.GIUSTIFICATA)
+
+
+def _turni(ore: Decimal) -> list[tuple[dt.time, dt.time]]:
+    """Entry at 8:30; over 5 hours a lunch break of an hour from 12:30."""
+    start = dt.datetime(2000, 1, 1, 8, 30)
+    if ore <= 5:
+        return [(start.time(), (start + dt.timedelta(hours=float(ore))).time())]
+    afternoon = dt.datetime(2000, 1, 1, 13, 30)
+    return [(start.time(), dt.time(12, 30)),
+            (afternoon.time(), (afternoon + dt.timedelta(hours=float(ore) - 4)).time())]
 
 
 def _affiancamento(ctx: DemoContext, p: Percorso, giorni: list[dt.date]) -> None:

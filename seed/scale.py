@@ -25,7 +25,15 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import CategoriaSvantaggio, Programma, Utente, VoceListino, clock
+from models import (
+    CategoriaSvantaggio,
+    DurataTirocinio,
+    Programma,
+    RegolaIndennita,
+    Utente,
+    VoceListino,
+    clock,
+)
 from models.base import (
     CondizioneOccupazionale,
     Esito,
@@ -181,9 +189,14 @@ class Scale:
             nome=PROGRAMMA_NOME, titolare="Regione (dati sintetici)",
             descrizione="Data set sintetico per le misure di scala (flask seed scale).",
             data_inizio=self.start, data_fine=dt.date(self.oggi.year + 1, 12, 31),
-            giorni_presa_in_carico=15, giorni_avvio=15, indennita_mensile=Decimal("400.00"),
-            presenza_minima_pct=Decimal("70"), indennita_pro_rata=True)
+            giorni_presa_in_carico=15, giorni_avvio=15)
         s.add(self.programma)
+        s.add(RegolaIndennita(programma=self.programma, valida_dal=self.start,
+                              importo_pieno=Decimal("500.00"), importo_con_pasti=Decimal("400.00"),
+                              importo_part_time=Decimal("350.00"),
+                              importo_ente_pubblico=Decimal("300.00"),
+                              presenza_minima_pct=Decimal("80"), pro_rata_sotto_minimo=True))
+        s.add(DurataTirocinio(programma=self.programma, mesi_minimi=2, mesi_massimi=12))
         self.voci = {}
         for v in data.LISTINO:
             self.voci[v.tipo] = VoceListino(

@@ -13,11 +13,13 @@ from flask_security import hash_password
 from models import (
     CategoriaSvantaggio,
     Comune,
+    DurataTirocinio,
     EnteOspitante,
     Percorso,
     Persona,
     Postazione,
     Programma,
+    RegolaIndennita,
     Utente,
     VoceListino,
 )
@@ -73,13 +75,17 @@ def make_persona(session, comune, **kw) -> Persona:
     return obj
 
 
-def make_programma(session, **kw) -> Programma:
+def make_programma(session, durata=(2, 12), **kw) -> Programma:
+    """A programme with the ZeroOttanta price list and, unless ``durata`` is None, one general
+    internship length rule (minimum, maximum months)."""
     n = next(_seq)
     values = dict(nome=f"Programma {n}", titolare="Comunità Montana", data_inizio=dt.date(2025, 1, 1))
     values.update(kw)
     obj = Programma(**values)
     session.add(obj)
     session.flush()
+    if durata is not None:
+        session.add(DurataTirocinio(programma=obj, mesi_minimi=durata[0], mesi_massimi=durata[1]))
     for codice, tipo, unita, prezzo in (
         ("ATT", TipoVoce.ATTIVAZIONE_TIROCINIO, "attivazione", "200.00"),
         ("ASS", TipoVoce.ASSUNZIONE, "assunzione", "200.00"),
@@ -369,3 +375,17 @@ def make_charges(session, percorso, tipo, *quantities, day=dt.date(2025, 3, 10))
     voce = voce_di(session, percorso.programma, tipo)
     return [make_addebito(session, percorso, voce, data=day, quantita=Decimal(str(q))) for q in quantities]
 
+
+
+def make_regola_indennita(session, programma, **kw) -> RegolaIndennita:
+    """An indemnity rule of ``programma`` from its start: Lombardy's figures unless told."""
+    values = dict(valida_dal=programma.data_inizio, importo_pieno=Decimal("500.00"),
+                  importo_con_pasti=Decimal("400.00"), importo_part_time=Decimal("350.00"),
+                  ore_giornaliere_part_time=Decimal("4"), importo_ente_pubblico=Decimal("300.00"),
+                  presenza_minima_pct=Decimal("80"), pro_rata_sotto_minimo=False,
+                  pro_rata_mese_parziale=True, riferimento="DGR Lombardia 7763/2018")
+    values.update(kw)
+    obj = RegolaIndennita(programma=programma, **values)
+    session.add(obj)
+    session.flush()
+    return obj

@@ -200,20 +200,23 @@ PAGES = {
     "/admin/report/": {"operatore", "pal", "amministrazione", "admin"},
     "/admin/fogli-ore/": {"operatore", "pal", "amministrazione"},
     "/admin/scadenze/": {"operatore", "pal", "admin"},
+    "/admin/ore-del-mese/?mese=2025-03": {"operatore", "pal", "amministrazione", "admin"},
 }
 
 
 def test_every_page_that_is_not_a_list_has_the_one_role_gate(app, client_for, anon, world):
-    """Report, timesheets and deadlines inherit RoleBaseView; the month grid asks its view's
-    gate. Anonymous visitors are sent to log in, other roles get 403."""
-    from views.base import RoleBaseView, RoleGate
+    """Report, timesheets, deadlines and the month grid inherit RoleBaseView. Anonymous
+    visitors are sent to log in, other roles get 403."""
+    from views.base import RoleBaseView
 
     pages = {v.endpoint: v for v in app.extensions["admin"][0]._views}
-    assert all(isinstance(pages[e], RoleBaseView) for e in ("report", "fogli_ore", "scadenze"))
-    assert isinstance(pages["ore"], RoleGate)
-    # pal and amministrazione read hours: the list opens to them, the grid that writes does not.
-    grid = f"/admin/ore/mese/?percorso={world.percorso}&mese=2025-03"
-    for url, readers in {**PAGES, grid: {"operatore", "admin"}}.items():
+    assert all(isinstance(pages[e], RoleBaseView)
+               for e in ("report", "fogli_ore", "scadenze", "griglia_ore"))
+    # pal and amministrazione read the month grid; only the roles that write hours save it.
+    grid = f"/admin/ore-del-mese/?percorso={world.percorso}&mese=2025-03"
+    for role, status in (("pal", 403), ("amministrazione", 403), ("servizio_sociale", 403)):
+        assert client_for(role).post(grid, data={f"c-{world.percorso}-3": "4"}).status_code == status
+    for url, readers in PAGES.items():
         r = anon.get(url)
         assert r.status_code == 302 and "/login" in r.headers["Location"], url
         for role in ("operatore", "pal", "amministrazione", "servizio_sociale", "admin"):

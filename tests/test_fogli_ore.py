@@ -59,7 +59,10 @@ def march(app, world):
         s = db.session
         comune, altro = s.get(f.Comune, world.comune), s.get(f.Comune, world.altro_comune)
         prog = s.get(f.Programma, world.programma)
-        prog.indennita_mensile, prog.presenza_minima_pct = Decimal("500.00"), Decimal("70")
+        # The issue 4 rule: 500 a month, full from 70 %, pro rata below, whole months.
+        f.make_regola_indennita(s, prog, importo_con_pasti=None, importo_part_time=None,
+                                importo_ente_pubblico=None, presenza_minima_pct=Decimal("70"),
+                                pro_rata_sotto_minimo=True, pro_rata_mese_parziale=False)
         ente_a = f.make_ente(s, comune, ragione_sociale="Officina Rossi", tutor_aziendale="Anna Rossi")
         ente_b = f.make_ente(s, altro, ragione_sociale="Coop Verde")
         pos_a = f.make_postazione(s, ente_a, mansione="Magazziniere", ore_settimanali=Decimal("20"))

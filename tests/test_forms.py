@@ -175,8 +175,12 @@ def test_programme_with_price_list_inline(client_for, ctx):
         "data_inizio": "2025-01-01",
         "giorni_presa_in_carico": "15",
         "giorni_avvio": "15",
-        "indennita_mensile": "450.00",
-        "presenza_minima_pct": "70",
+        "regole_indennita-0-valida_dal": "2025-01-01",
+        "regole_indennita-0-importo_pieno": "450.00",
+        "regole_indennita-0-ore_giornaliere_part_time": "4",
+        "regole_indennita-0-presenza_minima_pct": "80",
+        "durate_tirocinio-0-mesi_minimi": "2",
+        "durate_tirocinio-0-mesi_massimi": "12",
         "voci-0-codice": "ATT",
         "voci-0-descrizione": "Attivazione tirocinio",
         "voci-0-tipo": "ATTIVAZIONE_TIROCINIO",
@@ -190,6 +194,9 @@ def test_programme_with_price_list_inline(client_for, ctx):
     with ctx():
         p = db.session.scalar(select(Programma).where(Programma.nome == "WORK-IN"))
         assert p.voci[0].prezzo_unitario == Decimal("180.00")
+        [regola] = p.regole_indennita
+        assert (regola.importo_pieno, regola.presenza_minima_pct) == (Decimal("450.00"), Decimal("80"))
+        assert [(d.mesi_minimi, d.mesi_massimi) for d in p.durate_tirocinio] == [(2, 12)]
 
 
 def test_host_and_position(client_for, world, ctx):

@@ -217,6 +217,10 @@ def test_every_marked_string_is_in_the_catalog():
     assert sorted(in_code - in_catalog) == []
 
 
+def _key(value):
+    return value if isinstance(value, str) else tuple(value)
+
+
 def test_the_compiled_catalog_matches_the_po_file():
     """The .mo is committed: it must be recompiled whenever the .po changes."""
     def entries(messages):

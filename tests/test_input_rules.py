@@ -309,7 +309,7 @@ def test_out_of_range_ids_and_nul_bytes_are_messages_not_errors(client_for, worl
     huge = "99999999999999999999"
     assert client.get(f"/admin/persona/edit/?id={huge}").status_code == 302
     assert client.get(f"/admin/percorso/case/{huge}/").status_code == 404
-    assert client.get(f"/admin/ore/mese/?percorso={huge}").status_code == 404
+    assert client.get(f"/admin/ore-del-mese/?percorso={huge}").status_code == 200  # no such path: no row
     assert client.get(f"/admin/persona/ajax/lookup/?name=comune_residenza&query=a&offset={huge}").status_code == 200
     r = client.post(f"/admin/percorso/edit/?id={world.percorso}",
                     data={"persona": huge, "comune": str(world.comune), "programma": "1", "tipologia": "TIROCINIO",
@@ -321,11 +321,12 @@ def test_out_of_range_ids_and_nul_bytes_are_messages_not_errors(client_for, worl
 def test_the_month_grid_refuses_nan_and_infinity(client_for, world, ctx):
     with ctx():
         p = db.session.get(Percorso, world.percorso)
+        p.postazione = f.make_postazione(db.session, db.session.get(f.EnteOspitante, world.ente))
         p.data_avvio = dt.date(2025, 3, 3)
         db.session.commit()
     for bad in ("NaN", "Infinity", "1e400"):
-        r = client_for("operatore").post("/admin/ore/mese/", data={"percorso": world.percorso, "mese": "2025-03",
-                                                                   "tipo": "PRESENZA", "g3": bad})
+        r = client_for("operatore").post("/admin/ore-del-mese/", data={
+            "percorso": world.percorso, "mese": "2025-03", "tipo": "PRESENZA", f"c-{world.percorso}-3": bad})
         assert r.status_code == 200
         assert "non è un numero" in r.get_data(as_text=True) or "is not a number" in r.get_data(as_text=True)
     with ctx():

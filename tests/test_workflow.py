@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from models import Addebito, CategoriaSvantaggio, DomainError, clock, db
+from models import Addebito, CategoriaSvantaggio, DomainError, DurataTirocinio, clock, db
 from models.base import (
     Esito,
     StatoPercorso,
@@ -397,6 +397,9 @@ def test_an_internship_of_exactly_two_or_twelve_calendar_months_is_accepted(sess
 def test_l68_and_social_inclusion_internships_last_up_to_24_months(session, sc):
     categoria = CategoriaSvantaggio(codice="L381", descrizione="L. 381/91")
     sc.persona.categorie.append(categoria)
+    session.add(DurataTirocinio(programma=sc.programma, categoria=categoria, mesi_minimi=2,
+                                mesi_massimi=24))
+    session.flush()
     p = referred(session, sc)
     ops.check_internship_duration(p, START, dt.date(2027, 3, 17))
     with pytest.raises(DomainError, match="between 2 and 24 months"):

@@ -165,23 +165,30 @@ def test_month_grid_saves_a_month_in_one_submit(client_for, world, ctx):
         db.session.commit()
         post_id = post.id
     _path_in(ctx, world, S.ATTIVO, data_avvio=dt.date(2025, 3, 10), postazione_id=post_id)
-    url = f"/admin/ore/mese/?percorso={world.percorso}&mese=2025-03&tipo=PRESENZA"
+    # The old per-path URL still shows the grid, filtered to the path.
+    old = client_for("operatore").get(f"/admin/ore/mese/?percorso={world.percorso}&mese=2025-03")
+    assert old.status_code == 200 and f'id="c-{world.percorso}-31"' in old.get_data(as_text=True)
+    assert client_for("servizio_sociale").get(f"/admin/ore/mese/?percorso={world.percorso}").status_code == 403
+    url = f"/admin/ore-del-mese/?percorso={world.percorso}&mese=2025-03&tipo=PRESENZA"
     client = client_for("operatore")
-    assert 'id="g31"' in client.get(url).get_data(as_text=True)
-    data = {f"g{d}": "" for d in range(1, 32)}
-    data.update({"g10": "8", "g11": "7,5", "g12": "4"})
+    c = f"c-{world.percorso}-"
+    assert f'id="{c}31"' in client.get(url).get_data(as_text=True)
+    data = {f"{c}{d}": "" for d in range(1, 32)}
+    data.update({f"{c}10": "8", f"{c}11": "7,5", f"{c}12": "4"})
     r = client.post(url, data=data, follow_redirects=True)
     assert r.status_code == 200
     with ctx():
         rows = db.session.scalars(select(Ore).where(Ore.percorso_id == world.percorso).order_by(Ore.data)).all()
         assert [(o.data.day, o.ore) for o in rows] == [(10, Decimal("8")), (11, Decimal("7.5")), (12, Decimal("4"))]
     # All or nothing: a day before the start refuses the whole month, naming the day.
-    data.update({"g3": "5", "g12": ""})
+    data.update({f"{c}3": "5", f"{c}12": ""})
     r = client.post(url, data=data, follow_redirects=True)
-    assert "03/03/2025" in _flashes(r.get_data(as_text=True))
+    html = r.get_data(as_text=True)
+    assert "non è stato salvato nulla" in _flashes(html)  # the console speaks Italian
+    assert "03/03/2025" in html and f'href="#{c}3"' in html
     with ctx():
         assert db.session.scalar(select(func.count()).select_from(Ore)) == 3
-    assert client_for("pal").get(url).status_code == 403
+    assert client_for("pal").post(url, data=data).status_code == 403
 
 
 def test_tutoring_hours_in_the_console_become_charges(client_for, world, ctx):
@@ -197,12 +204,13 @@ def test_tutoring_hours_in_the_console_become_charges(client_for, world, ctx):
         p = db.session.get(Percorso, world.percorso)
         p.stato, p.data_avvio, p.postazione_id = S.ATTIVO, dt.date(2025, 3, 12), post_id
         db.session.commit()
-    url = f"/admin/ore/mese/?percorso={world.percorso}&mese=2025-03&tipo=AFFIANCAMENTO"
-    data = {f"g{d}": "" for d in range(1, 32)}
-    data.update({"g13": "2", "g14": "2"})
+    url = f"/admin/ore-del-mese/?percorso={world.percorso}&mese=2025-03&tipo=AFFIANCAMENTO"
+    c = f"c-{world.percorso}-"
+    data = {f"{c}{d}": "" for d in range(1, 32)}
+    data.update({f"{c}13": "2", f"{c}14": "2"})
     r = client_for("operatore").post(url, data=data, follow_redirects=True)
-    assert "1" in _flashes(r.get_data(as_text=True))  # only 1 of 3 hours remain
-    data["g14"] = "1"
+    assert "Restano solo 1 ore di affiancamento delle 3" in r.get_data(as_text=True)
+    data[f"{c}14"] = "1"
     client_for("operatore").post(url, data=data)
     with ctx():
         charges = db.session.scalars(select(Addebito).order_by(Addebito.data)).all()

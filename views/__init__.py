@@ -53,6 +53,7 @@ from .base import allowed
 from .errors import register_error_pages
 from .fatture import FatturaView, PagamentoView
 from .fields import date_locale
+from .griglia_ore import GrigliaOreView
 from .hardening import csp_nonce
 from .home import SecureIndexView
 from .percorsi import AddebitoView, DiarioView, OreView, PercorsoView
@@ -110,6 +111,8 @@ def init_admin(app: Flask) -> Admin:
     with app.app_context():
         for view_cls, model, name, endpoint, category in VIEWS:
             admin.add_view(view_cls(model, name=name, endpoint=endpoint, category=category))
+        admin.add_view(GrigliaOreView(name=_l("Hours of the month"), endpoint="griglia_ore",
+                                      url="/admin/ore-del-mese", category=PERCORSI))
         admin.add_view(ScadenzeView(name=_l("Deadlines"), endpoint="scadenze", category=PERCORSI))
         from .fogli_ore import FogliOreView
 

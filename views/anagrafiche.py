@@ -241,8 +241,12 @@ class ComuneView(RoleModelView):
     column_default_sort = ("nome", False)
     column_searchable_list = ("nome", "codice_istat")
     column_filters = ("provincia", "split_payment")
-    form_columns = ("nome", "provincia", "codice_istat", "codice_catastale", "cap", "codice_fiscale", "codice_ipa",
-                    "pec", "split_payment")
+    form_columns = ("nome", "provincia", "codice_istat", "codice_catastale", "cap", "codice_fiscale", "codice_ipa", "pec", "split_payment",
+                    "patrono_nome", "patrono_giorno", "patrono_mese")
+    column_descriptions = {
+        "patrono_giorno": _l("The patron saint's feast is a local holiday: the month grid shades it and "
+                             "the indemnity leaves it out of the expected attendance."),
+    }
     form_args = {
         "codice_istat": {"validators": [check(v.clean_codice_istat)]},
         "codice_catastale": {"validators": [check(v.clean_codice_catastale)]},
@@ -262,6 +266,9 @@ class ComuneView(RoleModelView):
         "codice_ipa": _l("IPA office code"),
         "pec": _l("PEC"),
         "split_payment": _l("Split payment"),
+        "patrono_nome": _l("Patron saint"),
+        "patrono_giorno": _l("Patron saint's day"),
+        "patrono_mese": _l("Patron saint's month"),
     }
 
 
@@ -358,8 +365,10 @@ class PostazioneView(RoleModelView):
         "comune_riservato",
         "attiva_dal",
         "attiva_al",
+        "pasti_forniti",
     )
     column_labels = {
+        "pasti_forniti": _l("Meal vouchers or canteen"),
         "mansione": _l("Task"),
         "ente": _l("Host"),
         "ente.ragione_sociale": _l("Host"),

@@ -14,6 +14,7 @@ from wtforms import ValidationError
 from models import (
     Addebito,
     Diario,
+    EnteOspitante,
     Ore,
     Percorso,
     Persona,
@@ -102,6 +103,7 @@ PERCORSO_LABELS = {
     "descrizione_addebito": _l("Description"),
     "importo_impegnato": _l("Committed amount"),
     "riga_fattura": _l("Invoice line"),
+    "assenza": _l("Absence"),
 }
 
 
@@ -194,6 +196,9 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
         "assistente_sociale": {"fields": ("cognome", "nome", "email"), "order_by": "cognome"},
         # The employer of the case page's hiring step (any host may hire).
         "datore_lavoro": {"fields": ("ragione_sociale", "codice_fiscale"), "order_by": "ragione_sociale"},
+        # The position filter of the month grid (issue 12): by task or host name.
+        "postazione": {"fields": (Postazione.mansione, EnteOspitante.ragione_sociale),
+                       "join": (Postazione.ente,), "order_by": Postazione.mansione},
     }
     column_labels = PERCORSO_LABELS
 
@@ -252,7 +257,7 @@ class OreView(MonthGridMixin, RoleModelView):
         joinedload(Ore.percorso).joinedload(Percorso.comune),
         joinedload(Ore.operatore),
     )
-    column_list = ("percorso", "data", "tipo", "ore", "operatore", "note")
+    column_list = ("percorso", "data", "tipo", "ore", "assenza", "operatore", "note")
     column_default_sort = [("data", True), ("id", True)]
     column_sortable_list = ("data", "tipo", "ore")
     column_searchable_list = ("percorso.persona.cognome", "percorso.persona.codice_fiscale")

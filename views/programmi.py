@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
+from wtforms import ValidationError
 
-from models import Budget, VariazioneBudget, VoceListino, db
+from models import Budget, DurataTirocinio, RegolaIndennita, VariazioneBudget, VoceListino, db
+from models.errors import DomainError
+from models.operations.regole import check_programme_rules
 from models.queries import load_budget_figures
 from models.queries.home import BUDGET_ALERT_SHARE
 
@@ -22,9 +25,8 @@ LABELS = {
     "data_fine": _l("End"),
     "giorni_presa_in_carico": _l("Days for intake"),
     "giorni_avvio": _l("Days for activation"),
-    "indennita_mensile": _l("Monthly indemnity"),
-    "presenza_minima_pct": _l("Minimum attendance (%)"),
-    "indennita_pro_rata": _l("Pro-rata indemnity below the minimum"),
+    "regole_indennita": _l("Indemnity rules"),
+    "durate_tirocinio": _l("Internship lengths"),
     "cig": _l("CIG"),
     "cup": _l("CUP"),
     "voci": _l("Price list"),
@@ -66,6 +68,49 @@ class VoceListinoInline(ConsoleInline):
     column_labels = LABELS
 
 
+class RegolaIndennitaInline(ConsoleInline):
+    """The dated indemnity rules of a programme (issue 12, item 4)."""
+
+    form_columns = (
+        "id", "valida_dal", "valida_al", "importo_pieno", "importo_con_pasti", "importo_part_time",
+        "ore_giornaliere_part_time", "importo_ente_pubblico", "presenza_minima_pct",
+        "pro_rata_sotto_minimo", "pro_rata_mese_parziale", "conta_malattia", "conta_ferie",
+        "conta_festivita", "conta_giustificata", "conta_ingiustificata", "riferimento",
+    )
+    form_label = _l("Indemnity rules")
+    column_labels = {
+        "valida_dal": _l("Valid from"),
+        "valida_al": _l("Valid until"),
+        "importo_pieno": _l("Monthly amount, full time"),
+        "importo_con_pasti": _l("Monthly amount with meals provided"),
+        "importo_part_time": _l("Monthly amount up to the part-time hours"),
+        "ore_giornaliere_part_time": _l("Part-time: at most these hours a day"),
+        "importo_ente_pubblico": _l("Monthly amount at a public host"),
+        "presenza_minima_pct": _l("Minimum attendance for full pay (%)"),
+        "pro_rata_sotto_minimo": _l("Below the minimum: pro rata (else nothing)"),
+        "pro_rata_mese_parziale": _l("Months partly in the path: pro rata"),
+        "conta_malattia": _l("Sick leave counts as attended"),
+        "conta_ferie": _l("Holiday leave counts as attended"),
+        "conta_festivita": _l("Public holidays count as attended"),
+        "conta_giustificata": _l("Justified absences count as attended"),
+        "conta_ingiustificata": _l("Unjustified absences count as attended"),
+        "riferimento": _l("Source (e.g. regional decree)"),
+    }
+
+
+class DurataTirocinioInline(ConsoleInline):
+    """Internship lengths by disadvantage category (issue 12, item 5)."""
+
+    form_columns = ("id", "categoria", "mesi_minimi", "mesi_massimi", "note")
+    form_label = _l("Internship lengths")
+    column_labels = {
+        "categoria": _l("Disadvantage category (empty: every other trainee)"),
+        "mesi_minimi": _l("Minimum months (empty: none)"),
+        "mesi_massimi": _l("Maximum months, extensions included"),
+        "note": _l("Notes"),
+    }
+
+
 class ProgrammaView(RoleModelView):
     permissions = {**READ_ALL, "admin": "rced"}
     column_list = ("nome", "titolare", "data_inizio", "data_fine", "giorni_presa_in_carico", "giorni_avvio")
@@ -80,15 +125,27 @@ class ProgrammaView(RoleModelView):
         "data_fine",
         "giorni_presa_in_carico",
         "giorni_avvio",
-        "indennita_mensile",
-        "presenza_minima_pct",
-        "indennita_pro_rata",
         "cig",
         "cup",
     )
-    inline_models = (VoceListinoInline(VoceListino),)
-    money_columns = ("indennita_mensile",)
+    inline_models = (
+        VoceListinoInline(VoceListino),
+        RegolaIndennitaInline(RegolaIndennita),
+        DurataTirocinioInline(DurataTirocinio),
+    )
     column_labels = LABELS
+
+    def on_model_change(self, form, model, is_created):
+        """The programme's rules are checked as a whole: no two indemnity rules in force on the
+        same day, one length rule per category (models/operations/regole.py)."""
+        try:
+            with db.session.no_autoflush:
+                for rule in list(model.regole_indennita) + list(model.durate_tirocinio):
+                    rule.validate_model()
+                check_programme_rules(model)
+        except DomainError as exc:
+            raise ValidationError(exc.message) from None
+        super().on_model_change(form, model, is_created)
 
 
 class VoceListinoView(RoleModelView):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from models import Comune, Utente, clock, db
-from models.queries import deadlines_page
+from models.queries import ENDING_WITHIN_DAYS, deadlines_page, internships_ending
 from models.queries.scadenze import KINDS
 from models.validation import MAX_ID, parse_id
 
@@ -56,4 +56,6 @@ class ScadenzeView(RoleBaseView):
                 .order_by(Utente.cognome)
             ).all(),
             today=today,
+            ending=internships_ending(db.session, today, ENDING_WITHIN_DAYS, comune_id, operatore_id),
+            ending_days=ENDING_WITHIN_DAYS,
         )

@@ -15,7 +15,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 
-from models import Percorso, RigaVoucher, Voucher, clock, db
+from models import Percorso, RigaVoucher, Voucher, clock, dates, db
 from models.base import StatoVoucher, euro
 from models.errors import DomainError
 from models.operations import voucher as voucher_ops
@@ -54,10 +54,11 @@ def _gross(view, context, model, name):
 
 
 def _day(name: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.form.get(name, ""))
-    except ValueError:
-        raise DomainError(gettext("Please enter a valid date.")) from None
+    """The posted date as people type it (models/dates.py); required."""
+    day = dates.parse_date(request.form.get(name, ""), field=name)
+    if day is None:
+        raise DomainError(gettext("Please enter a valid date."))
+    return day
 
 
 class VoucherDecisionMixin:
@@ -88,7 +89,7 @@ class VoucherDecisionMixin:
             return redirect(url_for(".index_view", **{k: v for k, v in request.args.items() if k != "id"}))
         today = clock.today()
         rows = [(v, voucher_totals(v), self.budget_of(v, today)) for v in vouchers]
-        return self.render("admin/voucher_decide.html", rows=rows, today=today.isoformat(),
+        return self.render("admin/voucher_decide.html", rows=rows, today=dates.fmt(today),
                            back=request.args.get("url") or url_for(".index_view"))
 
     def _decide(self, ids, decision: str | None):

@@ -25,6 +25,7 @@ from models import (
     Ore,
     Percorso,
     Postazione,
+    Proroga,
     RigaVoucher,
     Voucher,
     clock,
@@ -96,6 +97,11 @@ def _run_step(step: str, p: Percorso) -> str:
             raise DomainError(gettext("Please choose a position."))
         ops.activate(session, p, post, _date("data"), _date("data_fine_prevista", required=False), by=user)
         return gettext("Path activated at %(post)s.", post=str(post))
+    if step == "extend":
+        proroga = ops.extend(session, p, _date("data_fine_prevista"), f.get("motivo", ""),
+                             _date("data"), by=user)
+        return gettext("Planned end extended to %(day)s.",
+                       day=proroga.nuova_fine_prevista.strftime("%d/%m/%Y"))
     if step == "hire":
         employer_id = parse_id(f.get("datore_lavoro"))
         employer = session.get(EnteOspitante, employer_id) if employer_id else None
@@ -136,6 +142,7 @@ class WorkflowMixin:
             joinedload(Percorso.vouchers).joinedload(Voucher.righe).joinedload(RigaVoucher.voce_listino),
             joinedload(Percorso.vouchers).joinedload(Voucher.decisore),
             joinedload(Percorso.diario).joinedload(Diario.autore),
+            joinedload(Percorso.proroghe).joinedload(Proroga.utente),
         ).one_or_none()
         if p is None:
             abort(404)
@@ -177,6 +184,9 @@ class WorkflowMixin:
             contracts=list(TipoContratto),
             diary_types=list(TipoEvento),
             today=dates.fmt(clock.today()),
+            overdue_end=p.data_fine is None and p.data_fine_prevista is not None
+            and p.data_fine_prevista < clock.today(),
+            limits=ops.internship_limits(p) if p.tipologia.name == "TIROCINIO" else None,
             TipoOre=TipoOre,
         )
 

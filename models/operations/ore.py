@@ -3,20 +3,24 @@
 0 < h <= 24; at most 24 h a day per person; one row per path, kind and day; only on days
 the path was active; tutoring only where the approved voucher foresees it and not beyond
 the approved hours. Tutoring hours become charges priced on their date.
+
+Issue 12: a day of attendance may carry up to two shifts (entrata / uscita), and then its
+hours are the shifts' length; or it is an absence with its reason and no hours. The month
+grid of many people is saved by ``save_grid`` (grid.py holds the cell grammar): every cell
+checked first, every refusal reported at its cell, then all written at once.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..base import StatoVoucher, TipoOre, TipoVoce, quantity
+from ..base import StatoVoucher, TipoAssenza, TipoOre, TipoVoce, quantity
 from ..errors import DomainError
 from ..percorsi import Addebito, Ore, Percorso
 from ..validation import parse_decimal
@@ -45,10 +49,54 @@ def tutoring_hours_used(session: Session, p: Percorso, exclude_id: int | None = 
     return Decimal(session.scalar(stmt))
 
 
+def shift_hours(shifts) -> Decimal:
+    """The hours of up to two shifts ((entrata, uscita), ...), rounded half-up to the cent of
+    an hour: 8:00-12:20 is 4.33 h."""
+    minutes = sum((_minutes(b) - _minutes(a)) for a, b in shifts)
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def check_shifts(row: Ore) -> None:
+    """Shifts complete and in order (first exit after entry, second entry not before the first
+    exit), the hours equal to their length; an absence has neither hours nor times."""
+    if row.assenza is not None:
+        if row.tipo != TipoOre.PRESENZA:
+            raise DomainError(gettext("Absences are recorded for attendance only."), "assenza")
+        if any(t is not None for t in (row.entrata, row.uscita, row.entrata_2, row.uscita_2)):
+            raise DomainError(gettext("A day of absence has no entry or exit times."), "entrata")
+        if row.ore:
+            raise DomainError(gettext("A day of absence has no hours."), "ore")
+        return
+    first, second = (row.entrata, row.uscita), (row.entrata_2, row.uscita_2)
+    if (first[0] is None) != (first[1] is None) or (second[0] is None) != (second[1] is None):
+        raise DomainError(gettext("Each shift needs both its entry and its exit time."), "uscita")
+    if second[0] is not None and first[0] is None:
+        raise DomainError(gettext("Fill in the first shift before the second."), "entrata")
+    if first[0] is None:
+        return
+    if first[1] <= first[0] or (second[0] is not None and second[1] <= second[0]):
+        raise DomainError(gettext("The exit time must follow the entry time."), "uscita")
+    if second[0] is not None and second[0] < first[1]:
+        raise DomainError(gettext("The second shift must start after the first one ends."),
+                          "entrata_2")
+    shifts = [first] + ([second] if second[0] is not None else [])
+    if row.ore != shift_hours(shifts):
+        raise DomainError(
+            gettext("The hours (%(hours)s) do not match the shifts (%(computed)s h).",
+                    hours=row.ore, computed=shift_hours(shifts)),
+            "ore",
+        )
+
+
 def validate_hours(session: Session, row: Ore) -> None:
     """Every rule of an hours row, for a new row or an edited one."""
     p, day, hours = row.percorso, row.data, row.ore
-    if hours is None or not (Decimal(0) < hours <= 24):
+    check_shifts(row)
+    if row.assenza is None and (hours is None or not (Decimal(0) < hours <= 24)):
         raise DomainError(gettext("Hours must be more than 0 and at most 24."), "ore")
     if day > clock.today():
         raise DomainError(gettext("Hours cannot be recorded for a future day."), "data")
@@ -67,6 +115,8 @@ def validate_hours(session: Session, row: Ore) -> None:
                     kind=row.tipo.label, day=_fmt(day), hours=quantity(dup)),
             "data",
         )
+    if row.assenza is not None:
+        return
     if row.tipo == TipoOre.PRESENZA:
         others = session.scalar(
             select(func.coalesce(func.sum(Ore.ore), 0))
@@ -124,15 +174,35 @@ def _drop_charge(session: Session, charge: Addebito) -> None:
     session.delete(charge)
 
 
-def record_hours(session: Session, p: Percorso, day: dt.date, hours: Decimal, tipo: TipoOre,
-                 operatore=None, note: str | None = None) -> Ore:
-    """Record one row of hours, with its charge for tutoring."""
-    row = Ore(percorso=p, data=day, ore=Decimal(hours), tipo=tipo, operatore=operatore, note=note)
+def record_hours(session: Session, p: Percorso, day: dt.date, hours: Decimal | None, tipo: TipoOre,
+                 operatore=None, note: str | None = None, *, shifts=(),
+                 assenza: TipoAssenza | None = None) -> Ore:
+    """Record one row of hours, with its charge for tutoring.
+
+    ``shifts``: up to two (entrata, uscita) pairs; the hours are then their length (``hours``
+    may be None). ``assenza``: a day of absence with that reason (no hours, no shifts).
+    """
+    shifts = list(shifts)
+    if assenza is not None:
+        hours = Decimal(0)
+    elif shifts and hours is None:
+        hours = shift_hours(shifts)
+    row = Ore(percorso=p, data=day, ore=None if hours is None else Decimal(hours), tipo=tipo,
+              operatore=operatore, note=note, assenza=assenza)
+    set_shifts(row, shifts)
     with session.no_autoflush:
         validate_hours(session, row)
     session.add(row)
     sync_tutoring_charge(session, row)
     return row
+
+
+def set_shifts(row: Ore, shifts) -> None:
+    """Write up to two (entrata, uscita) pairs on ``row`` (the rest emptied)."""
+    shifts = list(shifts) + [(None, None)] * (2 - len(shifts))
+    if len(shifts) > 2:
+        raise DomainError(gettext("At most two shifts a day."), "entrata_2")
+    (row.entrata, row.uscita), (row.entrata_2, row.uscita_2) = shifts
 
 
 def delete_hours(session: Session, row: Ore) -> None:
@@ -156,36 +226,19 @@ def parse_hours(text: str) -> Decimal | None:
 
 def save_month(session: Session, p: Percorso, year: int, month: int, tipo: TipoOre,
                values: dict[int, Decimal | None], operatore=None) -> int:
-    """Save a month grid in one go: blank deletes, a number creates or updates.
+    """Save one path's month in one go: blank deletes, a number creates or updates.
 
     All or nothing: the first refused day raises, naming the day; returns the rows changed.
+    (The grid of many people, griglia.save_grid, reports every refused day instead.)
     """
-    existing = {
-        r.data.day: r
-        for r in session.scalars(
-            select(Ore).where(Ore.percorso_id == p.id, Ore.tipo == tipo,
-                              Ore.data >= dt.date(year, month, 1),
-                              Ore.data <= dt.date(year, month, calendar.monthrange(year, month)[1]))
-        )
+    from .griglia import Cella, GridErrors, save_grid
+
+    cells = {
+        (p.id, dt.date(year, month, d)): None if h is None else Cella(Decimal(h))
+        for d, h in values.items()
     }
-    changed = 0
-    for day_number in sorted(values):
-        hours, row = values[day_number], existing.get(day_number)
-        day = dt.date(year, month, day_number)
-        try:
-            if hours is None:
-                if row is not None:
-                    delete_hours(session, row)
-                    changed += 1
-            elif row is None:
-                record_hours(session, p, day, hours, tipo, operatore)
-                changed += 1
-            elif row.ore != hours:
-                row.ore = hours
-                with session.no_autoflush:
-                    validate_hours(session, row)
-                sync_tutoring_charge(session, row)
-                changed += 1
-        except DomainError as exc:
-            raise DomainError(gettext("%(day)s: %(message)s", day=_fmt(day), message=exc.message)) from None
-    return changed
+    try:
+        return save_grid(session, tipo, cells, operatore)
+    except GridErrors as exc:
+        (_, day), message = next(iter(exc.errors.items()))
+        raise DomainError(gettext("%(day)s: %(message)s", day=_fmt(day), message=message)) from None

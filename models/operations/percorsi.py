@@ -29,7 +29,7 @@ from ..base import (
     quantity,
 )
 from ..errors import DomainError
-from ..percorsi import Addebito, Percorso
+from ..percorsi import Addebito, Percorso, Proroga
 from ..queries import ACCEPTS, HOLDS_SEAT
 from ..validation import clean_text
 from .diario import add_diary_entry
@@ -37,8 +37,6 @@ from .prezzi import price_item
 from .workflow import require_step
 
 S = StatoPercorso
-#: Categories whose internships may last up to 24 months (L. 68/99, social inclusion).
-LONG_INTERNSHIP_CATEGORIES = {"L68", "L381", "SOSTEGNO_REDDITO"}
 #: A group referral's extension: a few weeks, a year at the very most.
 MAX_EXTENSION_DAYS = 365
 
@@ -99,32 +97,83 @@ def _months_between(start: dt.date, end: dt.date) -> float:
     return (end - start).days / 30.4375
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` calendar months later (clamped to the month's last day)."""
     year, month0 = divmod(day.month - 1 + months, 12)
     year += day.year
     return dt.date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
 
 
+def internship_limits(p: Percorso) -> tuple[int | None, int] | None:
+    """(minimum months or None, maximum months) of ``p``'s internship under its programme's
+    length rules (``DurataTirocinio``): the most favourable rule of the person's disadvantage
+    categories (registration under L. 68/99 counts as category L68), else the general rule;
+    None when the programme sets no length."""
+    rules = p.programma.durate_tirocinio
+    categories = {c.id for c in p.persona.categorie}
+    codes = {c.codice for c in p.persona.categorie}
+    if p.persona.dati_sensibili is not None and p.persona.dati_sensibili.iscritto_l68:
+        codes.add("L68")
+    own = [r for r in rules if r.categoria is not None
+           and (r.categoria_id in categories or r.categoria.codice in codes)]
+    if not own:
+        own = [r for r in rules if r.categoria_id is None]
+    if not own:
+        return None
+    minima = [r.mesi_minimi or 0 for r in own]
+    return (min(minima) or None), max(r.mesi_massimi for r in own)
+
+
 def check_internship_duration(p: Percorso, start: dt.date, end: dt.date | None) -> None:
-    """Internships last 2 to 12 months; up to 24 for L. 68/99 and social inclusion."""
+    """An internship has a planned end, and lasts within its programme's limits for the
+    trainee's category (issue 12, item 5; Lombardy: 2-12 months, no minimum and at most 12
+    for disadvantaged trainees, 24 for disabled ones), extensions included."""
     if p.tipologia != TipologiaPercorso.TIROCINIO:
         return
     if end is None:
         raise DomainError(gettext("An internship needs its planned end date."))
-    codes = {c.codice for c in p.persona.categorie}
-    if p.persona.dati_sensibili is not None and p.persona.dati_sensibili.iscritto_l68:
-        codes.add("L68")
-    longest = 24 if codes & LONG_INTERNSHIP_CATEGORIES else 12
+    limits = internship_limits(p)
+    if limits is None:
+        return
+    shortest, longest = limits
     # Calendar months, not days / 30.4: 1 Feb - 1 Apr is two months, a leap year's twelve are twelve.
-    if end < _add_months(start, 2) or end > _add_months(start, longest):
-        raise DomainError(
-            gettext(
-                "An internship must last between 2 and %(max)s months: this one lasts %(months)s.",
-                max=longest,
-                months=quantity(_months_between(start, end), 1),
-            )
-        )
+    if end > add_months(start, longest):
+        raise DomainError(_length_message(shortest, longest, start, end))
+    if shortest and end < add_months(start, shortest):
+        raise DomainError(_length_message(shortest, longest, start, end))
+
+
+def _length_message(shortest: int | None, longest: int, start: dt.date, end: dt.date) -> str:
+    months = quantity(_months_between(start, end), 1)
+    if shortest:
+        return gettext(
+            "An internship must last between %(min)s and %(max)s months: this one lasts %(months)s.",
+            min=shortest, max=longest, months=months)
+    return gettext("An internship may last at most %(max)s months: this one lasts %(months)s.",
+                   max=longest, months=months)
+
+
+def extend(session: Session, p: Percorso, new_end: dt.date, reason: str, day: dt.date | None = None,
+           by=None) -> Proroga:
+    """Proroga: an active path's planned end moves later, with a reason; an internship stays
+    within its maximum length, extensions included (issue 12, item 5). The history is kept."""
+    require_step("extend", p, by)
+    if not (reason or "").strip():
+        raise DomainError(gettext("Please give the reason."))
+    day = day or clock.today()
+    if day > clock.today():
+        raise DomainError(gettext("The date cannot be in the future."))
+    if new_end <= p.data_fine_prevista:
+        raise DomainError(gettext(
+            "The new planned end must follow the current one (%(end)s).",
+            end=p.data_fine_prevista.strftime("%d/%m/%Y")))
+    check_internship_duration(p, p.data_avvio, new_end)
+    proroga = Proroga(percorso=p, data=day, fine_prevista_precedente=p.data_fine_prevista,
+                      nuova_fine_prevista=new_end, motivo=reason.strip(), utente=by)
+    session.add(proroga)
+    p.data_fine_prevista = new_end
+    session.flush()
+    return proroga
 
 
 def check_position(session: Session, p: Percorso, post: Postazione, day: dt.date, lock: bool = True) -> None:

@@ -55,6 +55,11 @@ STEPS: dict[str, Step] = {
     "approve": _step(N_("Approve the voucher"), {"pal"}, (S.VOUCHER_PROPOSTO,)),
     "reject": _step(N_("Reject the voucher"), {"pal"}, (S.VOUCHER_PROPOSTO,)),
     "activate": _step(N_("Activate at a position"), {"operatore"}, (S.VOUCHER_APPROVATO,)),
+    # Extending a path's planned end: the agency agrees it with the host; the PAL manager,
+    # who watches deadlines and budgets, may record it too.
+    "extend": _step(N_("Extend the planned end"), {"operatore", "pal"}, (S.ATTIVO,),
+                    when=lambda p: p.data_fine_prevista is not None and p.data_fine is None,
+                    refusal=N_("Only an active path with a planned end can be extended.")),
     "hire": _step(N_("Record the hiring"), {"operatore"}, (S.ATTIVO, S.VOUCHER_APPROVATO)),
     "conclude": _step(N_("Conclude without hiring"), {"operatore"}, (S.ATTIVO,)),
     "interrupt": _step(N_("Interrupt"), {"operatore"}, (S.ATTIVO,)),

@@ -19,11 +19,20 @@ from .budget import (
 )
 from .postazioni import ACCEPTS, HOLDS_SEAT, free_seats, matching_positions
 from .ricerca import among, paths_of_people, people_found, person_search, starts_with
-from .scadenze import activation_due, deadlines, deadlines_page, intake_due
+from .scadenze import (
+    ENDING_WITHIN_DAYS,
+    activation_due,
+    deadlines,
+    deadlines_page,
+    intake_due,
+    internship_end_counts,
+    internships_ending,
+)
 
 __all__ = [
     "ACCEPTS",
     "CLOSED",
+    "ENDING_WITHIN_DAYS",
     "FIGURES",
     "HOLDS_SEAT",
     "activation_due",
@@ -37,6 +46,8 @@ __all__ = [
     "deadlines_page",
     "free_seats",
     "intake_due",
+    "internship_end_counts",
+    "internships_ending",
     "load_budget_figures",
     "matching_positions",
     "path_consumed",

@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import Date, case, cast, func, literal, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..base import StatoPercorso
+from ..base import StatoPercorso, TipologiaPercorso
 from ..percorsi import Percorso
 from ..programmi import Programma
 
@@ -117,3 +117,50 @@ def deadlines_page(session: Session, today: dt.date, horizon_days: int = 7, comu
     rows = [(p, kind, _as_date(due), (_as_date(due) - today).days) for p, kind, due, _, _ in result]
     total, overdue = (result[0][3], result[0][4]) if result else (0, 0)
     return total, overdue or 0, rows
+
+
+#: Internships ending within this many days are listed with those past their planned end.
+ENDING_WITHIN_DAYS = 30
+
+
+def _internships_ending(today: dt.date, days: int, comune_id=None, operatore_id=None):
+    """Active internships whose planned end is past or within ``days`` (issue 12, item 5)."""
+    stmt = select(Percorso).where(
+        Percorso.stato == StatoPercorso.ATTIVO,
+        Percorso.tipologia == TipologiaPercorso.TIROCINIO,
+        Percorso.data_fine.is_(None),
+        Percorso.data_fine_prevista.is_not(None),
+        Percorso.data_fine_prevista <= today + dt.timedelta(days=days),
+    )
+    if comune_id:
+        stmt = stmt.where(Percorso.comune_id == comune_id)
+    if operatore_id:
+        stmt = stmt.where(Percorso.operatore_id == operatore_id)
+    return stmt
+
+
+def internships_ending(session: Session, today: dt.date, days: int = ENDING_WITHIN_DAYS,
+                       comune_id=None, operatore_id=None, limit: int = 200):
+    """Internships past their planned end and those ending within ``days``, the most overdue
+    first: rows (Percorso, planned end, days left; negative when past). Scadenze shows them;
+    the home page counts them with ``internship_end_counts``."""
+    stmt = (
+        _internships_ending(today, days, comune_id, operatore_id)
+        .options(joinedload(Percorso.persona), joinedload(Percorso.comune),
+                 joinedload(Percorso.operatore))
+        .order_by(Percorso.data_fine_prevista, Percorso.id)
+        .limit(limit)
+    )
+    return [(p, p.data_fine_prevista, (p.data_fine_prevista - today).days)
+            for p in session.scalars(stmt)]
+
+
+def internship_end_counts(session: Session, today: dt.date, days: int = ENDING_WITHIN_DAYS,
+                          comune_id=None, operatore_id=None) -> tuple[int, int]:
+    """(ending within ``days``, past their planned end) among active internships, one statement."""
+    sub = _internships_ending(today, days, comune_id, operatore_id).subquery()
+    row = session.execute(select(
+        func.count().filter(sub.c.data_fine_prevista >= today),
+        func.count().filter(sub.c.data_fine_prevista < today),
+    )).one()
+    return row[0] or 0, row[1] or 0

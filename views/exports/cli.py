@@ -11,6 +11,7 @@ export_cli = AppGroup("export", help="Export timesheets, reports and invoices.")
 for _command in (
     cli_fogli.fogli_ore_command,
     cli_fogli.indennita_command,
+    cli_fogli.registro_command,
     cli_report.semestrale_command,
     cli_report.trimestrale_command,
     cli_report.budget_command,

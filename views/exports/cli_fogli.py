@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import or_, select
 
@@ -10,6 +11,8 @@ from models import Comune, db
 from models.indennita import fogli_ore, riepilogo_indennita, selection
 
 from .fogli_ore import build_fogli_ore, build_riepilogo
+from .registro import Promotore, build_registro
+from .registro_pdf import build_registro_pdf
 
 
 def _month(value: str) -> tuple[int, int]:
@@ -71,3 +74,28 @@ def indennita_command(mese, comune, ente, output) -> None:
     righe = riepilogo_indennita(db.session, year, month, where)
     build_riepilogo(righe, year, month, target=output)
     click.echo(f"{output}: {len(righe)} trainees")
+
+
+@click.command("registro-presenze")
+@with_appcontext
+@_mese
+@_comune
+@_ente
+@click.option("--postazione", type=int, default=None, help="Position id.")
+@click.option("--formato", type=click.Choice(["xlsx", "pdf"]), default=None,
+              help="xlsx or pdf (default: from the file name).")
+@_output
+def registro_command(mese, comune, ente, postazione, formato, output) -> None:
+    """Monthly attendance registers, one A4 sheet (or PDF page) per person."""
+    year, month = _month(mese)
+    where = selection(year, month, comune_id=_comune_id(comune), ente_id=ente,
+                      postazione_id=postazione)
+    promotore = Promotore.from_config(current_app.config)
+    stream = fogli_ore(db.session, year, month, where)
+    pdf = (formato or ("pdf" if output.lower().endswith(".pdf") else "xlsx")) == "pdf"
+    if pdf:
+        with open(output, "wb") as fh:
+            _, n = build_registro_pdf(stream, promotore, target=fh)
+    else:
+        _, n = build_registro(stream, promotore, target=output, constant_memory=True)
+    click.echo(f"{output}: {n} registers")
