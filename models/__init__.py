@@ -5,6 +5,7 @@ from .anagrafiche import (
     Comune,
     DatiSensibili,
     EnteOspitante,
+    NucleoFamiliare,
     Persona,
     Postazione,
     persona_svantaggio,
@@ -14,9 +15,10 @@ from .base import Base, db
 from .errors import DomainError
 from .fatture import Fattura, Pagamento, RigaFattura
 from .percorsi import Addebito, Diario, Ore, Percorso, RigaVoucher, Voucher
-from .programmi import Budget, Programma, VariazioneBudget, VoceListino
+from .programmi import Budget, Programma, TipologiaProgramma, VariazioneBudget, VoceListino
 from .queries.budget import attach_budget_figures
 from .utenti import RUOLI, Ruolo, Utente, ruoli_utenti
+from .variazioni import RigaVariazione, VariazioneVoucher
 
 # Budget's SQL figures read vouchers, charges and invoices: mapped here, once all are defined.
 attach_budget_figures(Budget)
@@ -32,6 +34,7 @@ __all__ = [
     "DomainError",
     "EnteOspitante",
     "Fattura",
+    "NucleoFamiliare",
     "Ore",
     "Pagamento",
     "Percorso",
@@ -40,11 +43,14 @@ __all__ = [
     "Programma",
     "RUOLI",
     "RegistroAudit",
+    "TipologiaProgramma",
     "RigaFattura",
+    "RigaVariazione",
     "RigaVoucher",
     "Ruolo",
     "Utente",
     "VariazioneBudget",
+    "VariazioneVoucher",
     "VoceListino",
     "Voucher",
     "db",

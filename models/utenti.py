@@ -9,7 +9,7 @@ from flask_security import RoleMixin, UserMixin
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .anagrafiche import Comune
+from .anagrafiche import Comune, EnteOspitante
 from .base import N_, Base, Str100
 from .errors import DomainError
 
@@ -20,6 +20,7 @@ RUOLI = {
     "amministrazione": N_("Accounts"),
     "servizio_sociale": N_("Comune social worker"),
     "admin": N_("Administrator"),
+    "tutor_coop": N_("Cooperative tutor"),
 }
 
 ruoli_utenti = Table(
@@ -59,6 +60,10 @@ class Utente(Base, UserMixin):
     comune_id: Mapped[int | None] = mapped_column(
         ForeignKey("comune.id", ondelete="RESTRICT"), index=True
     )
+    #: The social cooperative whose people a ``tutor_coop`` user may see.
+    ente_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ente_ospitante.id", ondelete="RESTRICT"), index=True
+    )
     #: Preferred interface language ("it" or "en").
     lingua: Mapped[str] = mapped_column(String(2), default="it")
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -72,6 +77,7 @@ class Utente(Base, UserMixin):
     )
 
     comune: Mapped[Comune | None] = relationship()
+    ente: Mapped[EnteOspitante | None] = relationship()
     #: Loaded on first use: the logged-in user's roles cost one statement per request, and
     #: users shown on a page (case workers, authors) none; lists showing roles selectin them.
     roles: Mapped[list[Ruolo]] = relationship(secondary=ruoli_utenti)
@@ -85,6 +91,10 @@ class Utente(Base, UserMixin):
         if "servizio_sociale" in self.role_names and self.comune_id is None and self.comune is None:
             raise DomainError(
                 gettext("A social worker must belong to a Comune."), "comune"
+            )
+        if "tutor_coop" in self.role_names and self.ente_id is None and self.ente is None:
+            raise DomainError(
+                gettext("A cooperative tutor must belong to a cooperative."), "ente"
             )
 
     def __str__(self) -> str:

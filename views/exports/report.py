@@ -69,11 +69,11 @@ SEMESTRALE = [
     Colonna("ritirati", _l("Withdrawn")),
     Colonna("budget_utilizzato", _l("Budget used"), "euro", 16),
 ]
-STATI = [
-    Colonna("stato", _l("State"), "text", 22),
-    *[Colonna(t.name, _l(t.value)) for t in TipologiaPercorso],
-    Colonna("totale", _l("Total")),
-]
+def stati(tipologie) -> list[Colonna]:
+    """The columns of the paths-by-state table: a count per path type offered."""
+    return [Colonna("stato", _l("State"), "text", 22),
+            *[Colonna(t.name, _l(t.value)) for t in tipologie],
+            Colonna("totale", _l("Total"))]
 ORE = [
     COMUNE,
     Colonna("ore_presenza", _l("Attendance hours"), "hours"),
@@ -144,7 +144,8 @@ def tabelle(kind: str, data) -> list[Tabella]:
         return [_tabella(TITOLI[kind], SEMESTRALE, data)]
     if kind == "trimestrale":
         return [
-            _tabella(_l("Paths by state and type at period end"), STATI, data["stati"]),
+            _tabella(_l("Paths by state and type at period end"),
+                     stati(data.get("tipologie", TipologiaPercorso)), data["stati"]),
             _tabella(_l("Hours in the period"), ORE, data["ore"]),
             _tabella(_l("Deadlines missed"), SCADENZE, data["scadenze"]),
         ]
