@@ -16,6 +16,7 @@ from models import (
     Diario,
     EnteOspitante,
     Fattura,
+    NucleoFamiliare,
     Ore,
     Pagamento,
     Percorso,
@@ -35,6 +36,7 @@ from .anagrafiche import (
     ComuneView,
     DatiSensibiliView,
     EnteOspitanteView,
+    NucleoFamiliareView,
     PersonaView,
     PostazioneView,
 )
@@ -57,6 +59,7 @@ VIEWS = (
     (EnteOspitanteView, EnteOspitante, _l("Host organisations"), "ente", ANAGRAFICHE),
     (PostazioneView, Postazione, _l("Positions"), "postazione", ANAGRAFICHE),
     (ComuneView, Comune, _l("Comuni"), "comune", ANAGRAFICHE),
+    (NucleoFamiliareView, NucleoFamiliare, _l("Households"), "nucleo", ANAGRAFICHE),
     (PercorsoView, Percorso, _l("Paths"), "percorso", PERCORSI),
     (VoucherView, Voucher, _l("Vouchers"), "voucher", PERCORSI),
     (OreView, Ore, _l("Hours"), "ore", PERCORSI),

@@ -51,6 +51,9 @@ LABELS = {
     "quantita": _l("Quantity"),
     "prezzo_unitario": _l("Unit price"),
     "aliquota_iva": _l("VAT rate (%)"),
+    "natura": _l("VAT nature (no VAT)"),
+    "riferimento_normativo": _l("Legal reference"),
+    "bollo": _l("Stamp duty"),
 }
 ZIP = "application/zip"
 
@@ -110,7 +113,8 @@ def _zip_response(docs, name: str) -> Response:
 
 
 class RigaFatturaInline(InlineFormAdmin):
-    form_columns = ("id", "descrizione", "quantita", "prezzo_unitario", "aliquota_iva")
+    form_columns = ("id", "descrizione", "quantita", "prezzo_unitario", "aliquota_iva", "natura",
+                    "riferimento_normativo")
     column_labels = LABELS
 
 
@@ -254,13 +258,14 @@ class FatturaView(RoleModelView):
         detail: dict[int, dict] = defaultdict(lambda: defaultdict(list))
         for a in charges:
             detail[a.riga_fattura_id][a.percorso].append(a)
-        summary = ops.vat_summary(righe)
+        summary = ops.summary_by_nature(righe)
         taxable, vat = ops.totals(righe)
+        bollo = f.bollo if f.imponibile is not None else (ops.bollo(righe) or None)
         notes = db.session.scalars(select(Fattura).where(Fattura.fattura_stornata_id == f.id)).all()
         return self.render(
             "admin/fattura_detail.html", f=f, righe=righe, detail=detail, summary=summary,
             taxable=f.imponibile if f.imponibile is not None else taxable,
-            vat=f.iva if f.iva is not None else vat,
+            vat=f.iva if f.iva is not None else vat, bollo=bollo,
             due=ops.amount_due(f), paid=ops.amount_paid(db.session, f), notes=notes,
             manage=may_manage(), issued=f.stato in ops.NUMBERED, today=clock.today().isoformat(),
             S=StatoFattura, labels=LABELS, q=quantity, amount_input=amount_input,

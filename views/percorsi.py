@@ -24,6 +24,7 @@ from models import (
 from models.errors import DomainError
 from models.operations import ore as ore_ops
 from models.operations import voucher as voucher_ops
+from models.operations.tipologie import check_referral
 
 from .base import RoleModelView
 from .fogli_ore import FogliOreActionMixin
@@ -88,6 +89,10 @@ PERCORSO_LABELS = {
     "motivo_rifiuto": _l("Reason for rejection"),
     "righe": _l("Lines"),
     "fatturato": _l("Invoiced"),
+    "inviante": _l("Referred by"),
+    "cooperativa": _l("Social cooperative"),
+    "nucleo": _l("Household"),
+    "riga_voucher": _l("Voucher line"),
 }
 
 
@@ -98,6 +103,7 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
         "amministrazione": "r",
         "servizio_sociale": "rc",
         "admin": "rced",
+        "tutor_coop": "r",
     }
     list_loads = (
         joinedload(Percorso.persona),
@@ -152,6 +158,9 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
         "comune",
         "programma",
         "tipologia",
+        "inviante",
+        "cooperativa",
+        "nucleo",
         "data_segnalazione",
         "segnalazione_di_gruppo",
         "operatore",
@@ -165,6 +174,8 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
         "assistente_sociale": {"fields": ("cognome", "nome", "email"), "order_by": "cognome"},
         # The employer of the case page's hiring step (any host may hire).
         "datore_lavoro": {"fields": ("ragione_sociale", "codice_fiscale"), "order_by": "ragione_sociale"},
+        "cooperativa": {"fields": ("ragione_sociale", "codice_fiscale"), "order_by": "ragione_sociale"},
+        "nucleo": {"fields": ("intestatario",), "order_by": "intestatario"},
     }
     column_labels = PERCORSO_LABELS
 
@@ -186,6 +197,8 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
         if scoped_comune_id() is not None and is_created:
             model.comune_id = current_user.comune_id
             model.assistente_sociale_id = current_user.id
+        # Issue 14: the programme offers the type; referrer, cooperative, household, district.
+        check_referral(model)
 
 
 class RigaVoucherInline(InlineFormAdmin):
@@ -225,7 +238,7 @@ class VoucherView(RoleModelView):
 
 
 class OreView(MonthGridMixin, RoleModelView):
-    permissions = {"operatore": "rced", "pal": "r", "amministrazione": "r", "admin": "rced"}
+    permissions = {"operatore": "rced", "pal": "r", "amministrazione": "r", "admin": "rced", "tutor_coop": "r"}
     list_loads = (
         joinedload(Ore.percorso).joinedload(Percorso.persona),
         joinedload(Ore.operatore),
@@ -267,6 +280,7 @@ class DiarioView(RoleModelView):
         "pal": "r",
         "servizio_sociale": "r",
         "admin": "rced",
+        "tutor_coop": "rc",
     }
     list_loads = (
         joinedload(Diario.percorso).joinedload(Percorso.persona),
@@ -302,8 +316,9 @@ class AddebitoView(RoleModelView):
     list_loads = (
         joinedload(Addebito.percorso).joinedload(Percorso.persona),
         joinedload(Addebito.voce_listino),
+        joinedload(Addebito.operatore),
     )
-    column_list = ("percorso", "voce_listino", "data", "quantita", "importo", "fatturato")
+    column_list = ("percorso", "voce_listino", "data", "quantita", "importo", "operatore", "note", "fatturato")
     money_columns = ("importo",)
     column_formatters = {"fatturato": _fatturato}
     column_default_sort = [("data", True), ("id", True)]

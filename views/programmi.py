@@ -6,7 +6,7 @@ from flask_admin.model.form import InlineFormAdmin
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from models import Budget, VariazioneBudget, VoceListino, db
+from models import Budget, TipologiaProgramma, VariazioneBudget, VoceListino, db
 from models.queries import load_budget_figures
 
 from .base import RoleModelView
@@ -46,6 +46,16 @@ LABELS = {
     "residuo": _l("Remaining"),
     "criteri": _l("Criteria"),
     "variazioni": _l("Changes"),
+    "natura": _l("VAT nature (no VAT)"),
+    "riferimento_normativo": _l("Legal reference"),
+    "regola_assunzione": _l("Hiring fee"),
+    "fonte_regola_assunzione": _l("Price-list wording of the hiring rule"),
+    "budget_capofila": _l("Budgets held by the district's lead Comune"),
+    "tipologie": _l("Path types offered"),
+    "tipologia": _l("Path type"),
+    "ore_minime": _l("Minimum hours"),
+    "ore_massime": _l("Maximum hours"),
+    "note": _l("Notes"),
 }
 
 
@@ -58,9 +68,16 @@ class VoceListinoInline(InlineFormAdmin):
         "unita",
         "prezzo_unitario",
         "aliquota_iva",
+        "natura",
+        "riferimento_normativo",
         "valido_dal",
         "valido_al",
     )
+    column_labels = LABELS
+
+
+class TipologiaProgrammaInline(InlineFormAdmin):
+    form_columns = ("id", "tipologia", "ore_minime", "ore_massime", "note")
     column_labels = LABELS
 
 
@@ -83,8 +100,11 @@ class ProgrammaView(RoleModelView):
         "indennita_pro_rata",
         "cig",
         "cup",
+        "regola_assunzione",
+        "fonte_regola_assunzione",
+        "budget_capofila",
     )
-    inline_models = (VoceListinoInline(VoceListino),)
+    inline_models = (TipologiaProgrammaInline(TipologiaProgramma), VoceListinoInline(VoceListino))
     money_columns = ("indennita_mensile",)
     column_labels = LABELS
 
@@ -92,12 +112,14 @@ class ProgrammaView(RoleModelView):
 class VoceListinoView(RoleModelView):
     permissions = {**READ_ALL, "admin": "rced"}
     list_loads = (joinedload(VoceListino.programma),)
-    column_list = ("programma", "codice", "descrizione", "tipo", "unita", "prezzo_unitario", "aliquota_iva", "valido_dal", "valido_al")
+    column_list = ("programma", "codice", "descrizione", "tipo", "unita", "prezzo_unitario", "aliquota_iva", "natura",
+                   "valido_dal", "valido_al")
     column_default_sort = [("codice", False), ("valido_dal", True)]
     column_sortable_list = (("programma", "programma.nome"), "codice", "tipo", "prezzo_unitario", "valido_dal", "valido_al")
     column_searchable_list = ("codice", "descrizione")
     column_filters = ("programma.nome", "tipo", "valido_dal", "valido_al")
-    form_columns = ("programma", "codice", "descrizione", "tipo", "unita", "prezzo_unitario", "aliquota_iva", "valido_dal", "valido_al")
+    form_columns = ("programma", "codice", "descrizione", "tipo", "unita", "prezzo_unitario", "aliquota_iva", "natura",
+                    "riferimento_normativo", "valido_dal", "valido_al")
     money_columns = ("prezzo_unitario",)
     column_labels = LABELS
 

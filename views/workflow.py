@@ -26,18 +26,22 @@ from models import (
     Percorso,
     Postazione,
     RigaVoucher,
+    VariazioneVoucher,
+    VoceListino,
     Voucher,
     clock,
     db,
 )
-from models.base import StatoVoucher, TipoContratto, TipoOre
+from models.base import StatoVoucher, TipoContratto, TipoOre, euro
 from models.errors import DomainError
+from models.operations import erogazioni, variazioni
 from models.operations import ore as ore_ops
 from models.operations import percorsi as ops
 from models.operations import voucher as voucher_ops
-from models.operations.prezzi import voucher_totals
+from models.operations.prezzi import is_valid_on, voucher_totals
 from models.operations.workflow import STEPS, available_steps, may_take
 from models.queries import matching_positions
+from models.tipologie import needs_position
 
 
 def _user():
@@ -84,10 +88,12 @@ def _run_step(step: str, p: Percorso) -> str:
         return gettext("Voucher rejected: the path is back under evaluation.")
     if step == "activate":
         post = session.get(Postazione, f.get("postazione", type=int) or 0)
-        if post is None:
+        if post is None and needs_position(p.tipologia):
             raise DomainError(gettext("Please choose a position."))
         end = f.get("data_fine_prevista") or None
         ops.activate(session, p, post, _date("data"), dt.date.fromisoformat(end) if end else None, by=user)
+        if post is None:
+            return gettext("Path started.")
         return gettext("Path activated at %(post)s.", post=str(post))
     if step == "hire":
         employer = session.get(EnteOspitante, f.get("datore_lavoro", type=int) or 0)
@@ -99,9 +105,47 @@ def _run_step(step: str, p: Percorso) -> str:
             raise DomainError(gettext("Please choose the contract type.")) from None
         ops.hire(session, p, _date("data"), employer, contract, by=user)
         return gettext("Hiring recorded: the path is concluded.")
-    closing = {"conclude": ops.conclude_without_hiring, "interrupt": ops.interrupt, "withdraw": ops.withdraw}
+    if step == "deliver":
+        return _deliver(p)
+    if step == "vary":
+        return _vary(p)
+    closing = {"conclude": ops.conclude_without_hiring, "interrupt": ops.interrupt, "withdraw": ops.withdraw,
+               "return_to_coop": ops.return_to_cooperative}
     closing[step](session, p, _date("data"), f.get("motivo", ""), by=user)
     return gettext("Path closed.")
+
+
+def _deliver(p: Percorso) -> str:
+    """A delivery of one approved voucher line (models/operations/erogazioni.py)."""
+    f = request.form
+    riga = db.session.get(RigaVoucher, f.get("riga", type=int) or 0)
+    if riga is None or riga.voucher.percorso_id != p.id:
+        raise DomainError(gettext("Please choose the service delivered."))
+    quantity = erogazioni.parse_quantity(f.get("quantita", ""))
+    erogazioni.deliver(db.session, p, riga, _date("data"), quantity, by=_user(), note=f.get("note"))
+    return gettext("Delivery recorded: %(item)s, %(quantity)s.", item=riga.voce_listino.descrizione,
+                   quantity=f.get("quantita", "").strip())
+
+
+def _vary(p: Percorso) -> str:
+    """A variation of the approved voucher: new quantities per line, perhaps a new line."""
+    f, session = request.form, db.session
+    v = erogazioni.approved_voucher(p)
+    if v is None:
+        raise DomainError(gettext("The path has no approved voucher."))
+    changes = {}
+    for r in v.righe:
+        text = f.get(f"q-{r.voce_listino_id}", "").strip()
+        if text:
+            changes[r.voce_listino] = erogazioni.parse_quantity(text)
+    new_item = session.get(VoceListino, f.get("nuova_voce", type=int) or 0)
+    if new_item is not None:
+        if new_item.programma_id != p.programma_id:
+            raise DomainError(gettext("Please choose an item of the programme's price list."))
+        changes[new_item] = erogazioni.parse_quantity(f.get("nuova_quantita", ""))
+    variation = variazioni.vary_voucher(session, v, changes, f.get("motivo", ""), _user(), _date("data"))
+    return gettext("Voucher varied: committed amount %(before)s → %(after)s.",
+                   before=euro(variation.impegnato_prima), after=euro(variation.impegnato_dopo))
 
 
 #: The steps posted from the case page (a voucher is proposed through the Voucher form).
@@ -124,6 +168,8 @@ class WorkflowMixin:
         p = self.get_query().filter(Percorso.id == id).options(
             joinedload(Percorso.vouchers).joinedload(Voucher.righe).joinedload(RigaVoucher.voce_listino),
             joinedload(Percorso.vouchers).joinedload(Voucher.decisore),
+            joinedload(Percorso.vouchers).selectinload(Voucher.variazioni)
+            .selectinload(VariazioneVoucher.righe),
             joinedload(Percorso.diario).joinedload(Diario.autore),
         ).one_or_none()
         if p is None:
@@ -135,9 +181,16 @@ class WorkflowMixin:
             .where(Ore.percorso_id == p.id).group_by("mese", Ore.tipo).order_by("mese")
         ).all()
         charges = session.scalars(
-            select(Addebito).where(Addebito.percorso_id == p.id).order_by(Addebito.data)
-            .options(joinedload(Addebito.voce_listino))
+            select(Addebito).where(Addebito.percorso_id == p.id).order_by(Addebito.data, Addebito.id)
+            .options(joinedload(Addebito.voce_listino), joinedload(Addebito.operatore))
         ).all()
+        done = erogazioni.delivered_by_line(session, approved) if approved is not None else {}
+        items = []
+        if "vary" in available_steps(p, _user()):
+            items = [v for v in session.scalars(
+                select(VoceListino).where(VoceListino.programma_id == p.programma_id)
+                .order_by(VoceListino.codice, VoceListino.valido_dal)).all()
+                if is_valid_on(v, clock.today())]
         diary = sorted(p.diario, key=lambda d: (d.data, d.id), reverse=True)
         available = available_steps(p, _user())
         matches = []
@@ -159,6 +212,10 @@ class WorkflowMixin:
             matches=matches,
             steps={step: step in available for step in STEPS},
             contracts=list(TipoContratto),
+            delivered=done,
+            elsewhere=erogazioni.DELIVERED_ELSEWHERE,
+            items=items,
+            needs_position=needs_position(p.tipologia),
             today=clock.today().isoformat(),
             TipoOre=TipoOre,
         )

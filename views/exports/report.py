@@ -18,6 +18,9 @@ TITOLI = {
     "budget": _l("Budget verification"),
     "esiti": _l("Outcome indicators"),
     "registro-fatture": _l("Invoice register"),
+    "distacchi": _l("Secondments: outcomes and hours"),
+    "pubblica-utilita": _l("Public-utility work"),
+    "pip": _l("PIP services: delivered against planned"),
 }
 
 
@@ -117,6 +120,41 @@ REGISTRO = [
     Colonna("pagato", _l("Paid"), "euro"),
     Colonna("ultimo_pagamento", _l("Last payment"), "date", 12),
     Colonna("da_incassare", _l("To be collected"), "euro"),
+    Colonna("bollo", _l("Stamp duty"), "euro", 10),
+]
+
+
+DISTACCHI = [
+    Colonna("lavoratori", _l("Workers involved")),
+    Colonna("percorsi", _l("Secondments")),
+    Colonna("conclusi", _l("Concluded")),
+    Colonna("assunti", _l("Hired")),
+    Colonna("rientri", _l("Back to the cooperative"), width=16),
+    Colonna("quota_assunti", _l("Share hired"), "pct"),
+    Colonna("imprese", _l("Companies")),
+    Colonna("ore", _l("Hours recorded"), "hours"),
+    Colonna("sotto", _l("Below the hour band"), width=16),
+    Colonna("in_fascia", _l("Within the hour band"), width=16),
+    Colonna("oltre", _l("Above the hour band"), width=16),
+]
+PUBBLICA_UTILITA = [
+    COMUNE,
+    Colonna("persone", _l("People")),
+    Colonna("percorsi", _l("Paths")),
+    Colonna("ore_presenza", _l("Attendance hours"), "hours"),
+    Colonna("ore_lavoro", _l("Hours of work delivered"), "hours", 16),
+    Colonna("importo", _l("Amount"), "euro", 15),
+    Colonna("fatturato", _l("Invoiced"), "euro", 15),
+]
+PIP = [
+    Colonna("servizio", _l("Catalogue service"), "text", 34),
+    Colonna("piani", _l("Plans")),
+    Colonna("prevista", _l("Planned"), "hours"),
+    Colonna("erogata_periodo", _l("Delivered in the period"), "hours", 16),
+    Colonna("erogata", _l("Delivered to date"), "hours", 16),
+    Colonna("residua", _l("Remaining"), "hours"),
+    Colonna("importo_previsto", _l("Planned amount"), "euro", 15),
+    Colonna("importo_erogato", _l("Delivered amount"), "euro", 15),
 ]
 
 
@@ -162,6 +200,17 @@ def tabelle(kind: str, data) -> list[Tabella]:
         ]
     if kind == "registro-fatture":
         return [_tabella(TITOLI[kind], REGISTRO, data)]
+    if kind == "distacchi":
+        categoria = Colonna("descrizione", _l("Disadvantage category"), "text", 26)
+        per_categoria = [{**r, "descrizione": r["descrizione"] or gettext("none")} for r in data["categorie"]]
+        return [
+            _tabella(_l("Total"), DISTACCHI, data["totale"]),
+            _tabella(_l("By disadvantage category"), [categoria, *DISTACCHI], per_categoria),
+        ]
+    if kind == "pubblica-utilita":
+        return [_tabella(TITOLI[kind], PUBBLICA_UTILITA, data)]
+    if kind == "pip":
+        return [_tabella(TITOLI[kind], PIP, data)]
     raise KeyError(kind)
 
 
