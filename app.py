@@ -111,11 +111,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         target = request.referrer or url_for("admin.index")
         return redirect(target)
 
-    # Every command of the `flask` CLI, registered here: seed, users, export.
+    # Every command of the `flask` CLI, registered here: seed, users, export, fatture.
     from seed import seed_cli, users_cli
     from views.exports.cli import export_cli
+    from views.exports.cli_mese import fatture_cli
 
-    for group in (seed_cli, users_cli, export_cli):
+    for group in (seed_cli, users_cli, export_cli, fatture_cli):
         app.cli.add_command(group)
     if app.config.get("GC_FREEZE", not app.testing):
         # The app's long-lived objects (views, mappers, metadata) leave the collector's
