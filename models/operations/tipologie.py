@@ -47,9 +47,10 @@ def check_referral(p: Percorso) -> None:
         raise DomainError(gettext("A personal intervention plan needs its household."), "nucleo")
     if programma.budget_capofila and p.comune is not None and p.comune.capofila is not None:
         p.comune = p.comune.capofila
-    if p.nucleo is not None and p.comune is not None and p.nucleo.comune_id not in (
-            p.comune.id, *(c.id for c in [p.persona.comune_residenza] if p.persona is not None)):
-        raise DomainError(gettext("The household is not of the path's Comune."), "nucleo")
+    if p.nucleo is not None and p.comune is not None:
+        theirs = {p.comune, p.persona.comune_residenza if p.persona is not None else None}
+        if p.nucleo.comune not in theirs:
+            raise DomainError(gettext("The household is not of the path's Comune."), "nucleo")
 
 
 def had_internship_at(session: Session, p: Percorso, employer: EnteOspitante) -> bool:
