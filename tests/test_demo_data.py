@@ -328,3 +328,76 @@ def test_each_demo_user_can_log_in(session, demo):
     sociale = session.scalar(select(Utente).where(Utente.email == "servizio.sociale@demo.it"))
     assert sociale.role_names == {"servizio_sociale"} and sociale.comune.nome == "Lumezzane"
 
+
+
+# --- Issue 14, item 8: the reports of the programme kinds, on the demo ---------------------------
+
+YEAR = None  # set below (models.reports.Periodo of 2025)
+
+
+def _year():
+    import datetime as dt
+
+    from models.reports import Periodo
+
+    return Periodo(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+
+
+def test_modenas_outcome_table_by_category_and_hour_band(session, demo):
+    from models.reports import distacchi
+
+    data = distacchi(session, _year())
+    (total,) = data["totale"]
+    # seed/demo_programmi_data.py MODENA_DISTACCHI: 385 h hired, 280 h back, 462 h hired,
+    # 210 h active, 84 h interrupted (days x 7 hours).
+    assert (total["lavoratori"], total["percorsi"], total["conclusi"], total["assunti"], total["rientri"]) == (
+        5, 5, 3, 2, 1)
+    assert total["quota_assunti"] == pytest.approx(2 / 3)
+    assert (total["imprese"], total["ore"]) == (3, Decimal("1421.00"))
+    assert (total["sotto"], total["in_fascia"], total["oltre"]) == (2, 3, 0)
+    by_code = {r["codice"]: r for r in data["categorie"]}
+    # Barbieri is in two categories (physical and social) and counts in both.
+    assert (by_code["FIS"]["lavoratori"], by_code["SOC"]["lavoratori"], by_code["PSI"]["assunti"]) == (2, 2, 1)
+    assert by_code["PSF"]["sotto"] == 1
+
+
+def test_public_utility_hours_and_amounts_per_comune(session, demo):
+    from models import Comune
+    from models.money import cents
+    from models.reports import pubblica_utilita
+
+    gussago = session.scalar(select(Comune).where(Comune.nome == "Gussago"))
+    rows = pubblica_utilita(session, _year(), gussago.id)
+    detail = rows[0]
+    assert (detail["comune"], detail["persone"], detail["percorsi"]) == ("Gussago", 3, 3)
+    # The hours of work delivered are the timesheets' hours, month by month.
+    assert detail["ore_lavoro"] == detail["ore_presenza"] > 0
+    work = session.scalars(select(Addebito).join(VoceListino).where(VoceListino.tipo == TipoVoce.ORA_LAVORO)).all()
+    gross = sum((a.importo + cents(a.importo * a.voce_listino.aliquota_iva / 100) for a in work), Decimal(0))
+    assert detail["importo"] == gross == detail["fatturato"]  # September and October both issued
+    assert rows[-1]["ordine"] == 1 and rows[-1]["importo"] == gross
+
+
+def test_pip_services_delivered_against_planned(session, demo):
+    from models.reports import pip_servizi
+
+    rows = {r["codice"]: r for r in pip_servizi(session, _year()) if r["ordine"] == 0}
+    # Training planned in two PIPs and added by a variation in the third, all delivered in October.
+    assert (rows["P-SIC"]["piani"], rows["P-SIC"]["prevista"], rows["P-SIC"]["erogata"]) == (3, 12, 12)
+    assert rows["P-SIC"]["importo_erogato"] == Decimal("336.00")
+    # Scouting: 4 + 6 planned, raised to 8 for the first plan; 5 + 3 delivered.
+    assert (rows["P-SCO"]["prevista"], rows["P-SCO"]["erogata"], rows["P-SCO"]["residua"]) == (14, 8, 6)
+    # Accompaniment reduced from 10 to 6 for the second plan.
+    assert rows["P-ACC"]["prevista"] == 14
+
+
+def test_the_register_leaves_nothing_to_collect_on_credited_invoices_and_credit_notes(session, demo):
+    from models.reports import registro_fatture
+
+    rows = registro_fatture(session, 2025)
+    settled = [r for r in rows if r["stato"] is StatoFattura.STORNATA or r["tipo_documento"] is TipoDocumento.TD04]
+    assert len(settled) == 2 and all(r["da_incassare"] == 0 for r in settled)
+    paid = [r for r in rows if r["stato"] is StatoFattura.PAGATA]
+    assert paid and all(r["da_incassare"] == 0 for r in paid)
+    with_stamp = [r for r in rows if r["bollo"]]
+    assert len(with_stamp) == 1 and with_stamp[0]["totale"] == with_stamp[0]["imponibile"] + with_stamp[0]["iva"] + 2
