@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -37,9 +37,8 @@ def _fmt(day: dt.date) -> str:
 
 
 def _q(value: Decimal) -> str:
-    """A quantity without trailing zeros: 3, 2.5."""
-    text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """A quantity as the user reads it, without trailing zeros: 3, 2,5 in Italian."""
+    return format_decimal(Decimal(value), format="#,##0.##")
 
 
 def approved_voucher(p: Percorso) -> Voucher | None:
