@@ -17,11 +17,21 @@ from models.operations import fatture as ops
 from views.exports import fatturapa
 
 from . import factories as f
+from .paths import english
 from .test_constraints import refused
 from .test_fatturapa import NS, _text, _xml, schema  # noqa: F401  (the offline schema fixture)
 
 D = Decimal
 MARCH = (dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+
+
+@pytest.fixture
+def session(app):
+    """A session inside a request context, messages in English (the msgids)."""
+    with app.test_request_context():
+        english()
+        yield db.session
+        db.session.rollback()
 
 
 def exempt_item(session, programma, prezzo="28.00", codice="SIC") -> VoceListino:
