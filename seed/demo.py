@@ -21,11 +21,13 @@ from models import (
     Persona,
     Postazione,
     Programma,
+    TipologiaProgramma,
     Utente,
     VariazioneBudget,
     VoceListino,
 )
 from models.base import CondizioneOccupazionale, Sesso, TipoVoce
+from models.tipologie import CLASSIC
 
 from . import demo_data as data
 from .codici import make_codice_fiscale, make_partita_iva
@@ -90,6 +92,9 @@ def load_demo(session: Session) -> bool:
 def _load_programma(ctx: DemoContext) -> None:
     """The ZeroOttanta-like programme and its price list, valid from the programme start."""
     ctx.programma = ctx.add(Programma(**data.PROGRAMMA))
+    # The four path types of the document ("Tipologie di progettualità attivabili").
+    for tipo in CLASSIC:
+        ctx.programma.tipologie.append(TipologiaProgramma(tipologia=tipo))
     for voce in data.LISTINO:
         ctx.voci[voce.tipo] = ctx.add(
             VoceListino(

@@ -30,6 +30,11 @@ PROGRAMMA = dict(
     giorni_avvio=15,
     indennita_mensile=Decimal("400.00"),
     presenza_minima_pct=Decimal("70"),
+    # The price list's words behind the hiring rule (issue 14, item 4).
+    fonte_regola_assunzione=(
+        "€ 200,00 + Iva 22% per gli inserimenti sotto forma di assunzione non successiva a "
+        "percorsi di tirocinio effettuati nella stessa azienda"
+    ),
 )
 
 

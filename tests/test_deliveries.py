@@ -246,6 +246,15 @@ def test_the_case_page_records_deliveries_and_variations(app, client_for, world,
         assert x.motivo == "piano ampliato" and x.righe[0].quantita_dopo == 9
     page = operatore.get(url).get_data(as_text=True)
     assert "piano ampliato" in page and 'id="deliveries"' in page
+    # A delivery recorded by mistake is removed (uninvoiced), by who delivers only.
+    with ctx():
+        charge_id = db.session.scalar(select(Addebito.id).where(Addebito.riga_voucher_id == riga_id))
+    assert f'id="remove-delivery-{charge_id}"' in page
+    assert pal.post(url + f"delivery/{charge_id}/delete/").status_code == 403
+    r = operatore.post(url + f"delivery/{charge_id}/delete/", follow_redirects=True)
+    assert r.status_code == 200
+    with ctx():
+        assert db.session.get(Addebito, charge_id) is None
 
 
 def test_an_issued_invoice_keeps_deliveries_off_a_second_draft(session, sc):

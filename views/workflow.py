@@ -236,6 +236,24 @@ class WorkflowMixin:
             flash(exc.message, "error")
         return redirect(url_for(".case_view", id=id))
 
+    @expose("/case/<int:id>/delivery/<int:charge_id>/delete/", methods=("POST",))
+    def delete_delivery_view(self, id, charge_id):
+        """Remove a delivery recorded by mistake (uninvoiced, by hand): who delivers may."""
+        p = self.get_case(id)
+        if not may_take("deliver", None, _user()):
+            abort(403)
+        charge = db.session.get(Addebito, charge_id)
+        if charge is None or charge.percorso_id != p.id:
+            abort(404)
+        try:
+            erogazioni.delete_delivery(db.session, charge)
+            db.session.commit()
+            flash(gettext("Delivery removed."), "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        return redirect(url_for(".case_view", id=id))
+
     def _bulk(self, ids, step, operation, done_message):
         if not may_take(step, None, _user()):
             abort(403)
