@@ -213,6 +213,10 @@ class WorkflowMixin:
             steps={step: step in available for step in STEPS},
             contracts=list(TipoContratto),
             delivered=done,
+            # Lines the delivery form offers: delivered by hand, something left to deliver.
+            deliverable=[r for r in (approved.righe if approved is not None else ())
+                         if r.voce_listino.tipo not in erogazioni.DELIVERED_ELSEWHERE
+                         and r.quantita > done.get(r.id, 0)],
             elsewhere=erogazioni.DELIVERED_ELSEWHERE,
             items=items,
             needs_position=needs_position(p.tipologia),

@@ -32,7 +32,8 @@ def sottotitolo(kind: str, periodo, comune=None) -> str:
     else:
         text = gettext("From %(start)s to %(end)s", start=periodo.dal.strftime("%d/%m/%Y"),
                        end=periodo.al.strftime("%d/%m/%Y"))
-    return f"{text} · {comune.nome if comune else gettext('all Comuni')}"
+    everyone = gettext("all Comuni")
+    return f"{text} · {comune.nome if comune else everyone}"
 
 
 @dataclass(frozen=True)
