@@ -77,8 +77,8 @@ class Console:
     def invoice_month(self, dal, al, issue) -> list[int]:
         self.ok(self.acc.post("/admin/fattura/generate/", data={"dal": dal, "al": al, "confirm": "1"}))
         with self.ctx():
-            drafts = db.session.scalars(select(Fattura.id).where(Fattura.stato == StatoFattura.BOZZA,
-                                                                 Fattura.periodo_dal == dal)).all()
+            drafts = db.session.scalars(select(Fattura.id).where(
+                Fattura.stato == StatoFattura.BOZZA, Fattura.periodo_dal == dt.date.fromisoformat(dal))).all()
         for fid in drafts:
             self.ok(self.acc.post(f"/admin/fattura/invoice/{fid}/issue/", data={"data": issue}))
         return drafts
