@@ -123,15 +123,16 @@ def create_app(test_config: dict | None = None) -> Flask:
             session["lingua"] = code
         return redirect(hardening.safe_target(request.referrer) or url_for("admin.index"))
 
-    # Every command of the `flask` CLI, registered here: seed, users, export, import, gdpr,
-    # backup, restore.
+    # Every command of the `flask` CLI, registered here: seed, users, export, import, fatture,
+    # gdpr, backup, restore.
     from seed import seed_cli, users_cli
     from views.exports.cli import export_cli
     from views.exports.cli_import import import_cli
+    from views.exports.cli_mese import fatture_cli
     from views.manutenzione import backup_command, gdpr_cli, restore_command
 
-    for command in (seed_cli, users_cli, export_cli, import_cli, gdpr_cli, backup_command,
-                    restore_command):
+    for command in (seed_cli, users_cli, export_cli, import_cli, fatture_cli, gdpr_cli,
+                    backup_command, restore_command):
         app.cli.add_command(command)
     if app.config.get("GC_FREEZE", not app.testing):
         # The app's long-lived objects (views, mappers, metadata) leave the collector's

@@ -6,6 +6,7 @@ from .anagrafiche import (
     Comune,
     DatiSensibili,
     EnteOspitante,
+    NucleoFamiliare,
     Persona,
     Postazione,
     persona_svantaggio,
@@ -20,11 +21,13 @@ from .programmi import (
     DurataTirocinio,
     Programma,
     RegolaIndennita,
+    TipologiaProgramma,
     VariazioneBudget,
     VoceListino,
 )
 from .queries.budget import attach_budget_figures
 from .utenti import RUOLI, Ruolo, Utente, ruoli_utenti
+from .variazioni import RigaVariazione, VariazioneVoucher
 
 # Budget's SQL figures read vouchers, charges and invoices: mapped here, once all are defined.
 attach_budget_figures(Budget)
@@ -56,6 +59,7 @@ __all__ = [
     "LetturaDatiSensibili",
     "TentativoAccesso",
     "Fattura",
+    "NucleoFamiliare",
     "Ore",
     "Pagamento",
     "Percorso",
@@ -66,11 +70,14 @@ __all__ = [
     "RUOLI",
     "RegistroAudit",
     "RegolaIndennita",
+    "TipologiaProgramma",
     "RigaFattura",
+    "RigaVariazione",
     "RigaVoucher",
     "Ruolo",
     "Utente",
     "VariazioneBudget",
+    "VariazioneVoucher",
     "VoceListino",
     "Voucher",
     "db",

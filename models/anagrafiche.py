@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Table,
     Text,
@@ -85,6 +86,13 @@ class Comune(Base):
     patrono_giorno: Mapped[int | None] = mapped_column(Integer)
     patrono_mese: Mapped[int | None] = mapped_column(Integer)
 
+    #: The lead Comune of its social district (WORK-IN: Civitavecchia for the Distretto RM 4.1).
+    capofila_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comune.id", ondelete="RESTRICT"), index=True
+    )
+
+    capofila: Mapped[Comune | None] = relationship(remote_side=[id])
+
     @validates("codice_istat")
     def _v_istat(self, key, value):
         return v.clean_codice_istat(value)
@@ -136,6 +144,40 @@ class Comune(Base):
 
     def __str__(self) -> str:
         return self.nome
+
+
+class NucleoFamiliare(Base):
+    """A household behind a PIP (SolCo Mantova: households in rent arrears referred by the
+    Comune's housing office), shared with the housing-support workers."""
+
+    __tablename__ = "nucleo_familiare"
+    __table_args__ = (
+        CheckConstraint("componenti >= 1", name="componenti"),
+        CheckConstraint("morosita IS NULL OR morosita >= 0", name="importo_non_negativo"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comune_id: Mapped[int] = mapped_column(ForeignKey("comune.id", ondelete="RESTRICT"), index=True)
+    #: The tenant holding the lease, as the housing office names the household.
+    intestatario: Mapped[Str200]
+    indirizzo: Mapped[str | None] = mapped_column(String(200))
+    componenti: Mapped[int] = mapped_column(Integer, default=1)
+    #: Rent arrears when referred.
+    morosita: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    #: The housing-support worker the plan is shared with.
+    referente_abitare: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    comune: Mapped[Comune] = relationship()
+
+    def validate_model(self) -> None:
+        if self.componenti is not None and self.componenti < 1:
+            raise DomainError(gettext("A household has at least one member."), "componenti")
+        if self.morosita is not None and self.morosita < 0:
+            raise DomainError(gettext("The amount cannot be negative."), "morosita")
+
+    def __str__(self) -> str:
+        return self.intestatario or ""
 
 
 class CategoriaSvantaggio(Base):

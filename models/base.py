@@ -118,9 +118,18 @@ class TipologiaPercorso(LabelledEnum):
     """Path types (DOMAIN.md, "Path types")."""
 
     ASSISTENZIALE = N_("welfare")
+    #: Extracurricular internship (DGR 7763/2018 in Lombardy; other Regions' rules per programme).
     TIROCINIO = N_("internship")
     INSERIMENTO_LAVORATIVO = N_("job placement")
     PROGETTO_PERSONALIZZATO = N_("personalised project")
+    #: Internship for social inclusion (WORK-IN: "tirocini extracurriculari e di inclusione sociale").
+    TIROCINIO_INCLUSIONE = N_("social-inclusion internship")
+    #: Secondment of a social cooperative's worker to a company (Modena: 250-500 hours).
+    DISTACCO = N_("secondment")
+    #: Paid work of public utility at the Comune's own positions (Beta "Lavorare insieme").
+    PUBBLICA_UTILITA = N_("public-utility work")
+    #: Personal intervention plan of catalogue services (SolCo Mantova).
+    PIP = N_("personal intervention plan")
 
 
 class StatoPercorso(LabelledEnum):
@@ -140,6 +149,8 @@ class StatoPercorso(LabelledEnum):
 class Esito(LabelledEnum):
     ASSUNTO = N_("hired")
     NON_ASSUNTO = N_("not hired")
+    #: A seconded worker who stays with the cooperative (Modena: "ritorna nel precedente posto").
+    RIENTRO = N_("back to the cooperative")
 
 
 class StatoVoucher(LabelledEnum):
@@ -172,6 +183,46 @@ class TipoVoce(LabelledEnum):
     ASSUNZIONE = N_("hiring")
     ORA_AFFIANCAMENTO = N_("tutoring hour")
     ALTRO = N_("other")
+    #: An hour of public-utility work, paid by the Comune at an hourly rate.
+    ORA_LAVORO = N_("public-utility work hour")
+
+
+class TipoInviante(LabelledEnum):
+    """Who refers a person to a programme (issue 14: Comuni, cooperatives, a district office)."""
+
+    SERVIZIO_SOCIALE = N_("Comune social service")
+    COOPERATIVA = N_("social cooperative")
+    UFFICIO_DISTRETTO = N_("district office")
+
+
+class RegolaAssunzione(LabelledEnum):
+    """When a hiring is billed: a programme's rule, set from its price list (issue 14, item 4)."""
+
+    #: ZeroOttanta: "inserimenti sotto forma di assunzione non successiva a percorsi di tirocinio
+    #: effettuati nella stessa azienda": not after an internship at the same host, on any path.
+    SALVO_TIROCINIO_STESSO_ENTE = N_("billed unless the host had the person in an internship")
+    SEMPRE = N_("always billed")
+    #: The programme's price list has no hiring fee: the hiring is an outcome only.
+    MAI = N_("never billed")
+
+
+class Natura(LabelledEnum):
+    """FatturaPA Natura of a line without VAT (specifiche tecniche 1.2.2 / 1.7)."""
+
+    N1 = N_("N1 excluded under art. 15")
+    N2_1 = N_("N2.1 not subject, arts. 7 to 7-septies")
+    N2_2 = N_("N2.2 not subject, other cases")
+    N3_5 = N_("N3.5 non-taxable, declaration of intent")
+    N3_6 = N_("N3.6 non-taxable, other transactions")
+    N4 = N_("N4 exempt")
+    N5 = N_("N5 margin scheme")
+    N6_9 = N_("N6.9 reverse charge, other cases")
+    N7 = N_("N7 VAT paid in another EU state")
+
+    @property
+    def codice(self) -> str:
+        """The code as FatturaPA writes it: N2.2, N4."""
+        return self.name.replace("_", ".")
 
 
 class TipoOre(LabelledEnum):

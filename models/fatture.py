@@ -22,6 +22,7 @@ from .anagrafiche import Comune, check_dates_in_order
 from .base import (
     Base,
     Euro,
+    Natura,
     Percentuale,
     StatoFattura,
     Str200,
@@ -53,6 +54,7 @@ class Fattura(Base):
         ),
         CheckConstraint("imponibile IS NULL OR imponibile >= 0", name="imponibile"),
         CheckConstraint("iva IS NULL OR iva >= 0", name="iva"),
+        CheckConstraint("bollo IS NULL OR bollo >= 0", name="bollo"),
         CheckConstraint(
             "tipo_documento <> 'TD04' OR fattura_stornata_id IS NOT NULL",
             name="nota_credito_riferita",
@@ -87,6 +89,9 @@ class Fattura(Base):
     cup: Mapped[str | None] = mapped_column(String(15))
     imponibile: Mapped[Euro | None]
     iva: Mapped[Euro | None]
+    #: Stamp duty (bollo virtuale) of an issued document whose lines without VAT exceed
+    #: EUR 77.47 (models/money.py, ``stamp_duty``); charged to the Comune with the total.
+    bollo: Mapped[Euro | None]
 
     comune: Mapped[Comune] = relationship()
     programma: Mapped[Programma] = relationship()
@@ -100,9 +105,10 @@ class Fattura(Base):
 
     @property
     def totale(self) -> Decimal | None:
+        """The document total: taxable, VAT and the stamp duty charged to the Comune."""
         if self.imponibile is None or self.iva is None:
             return None
-        return self.imponibile + self.iva
+        return self.imponibile + self.iva + (self.bollo or 0)
 
     @property
     def modificabile(self) -> bool:
@@ -136,6 +142,7 @@ class RigaFattura(Base):
         CheckConstraint("quantita > 0", name="quantita_positiva"),
         CheckConstraint("prezzo_unitario >= 0", name="prezzo_non_negativo"),
         CheckConstraint("aliquota_iva >= 0 AND aliquota_iva <= 100", name="aliquota_iva"),
+        CheckConstraint("(aliquota_iva = 0) = (natura IS NOT NULL)", name="natura_senza_iva"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,6 +156,9 @@ class RigaFattura(Base):
     quantita: Mapped[Decimal] = mapped_column(Numeric(9, 2))
     prezzo_unitario: Mapped[Euro]
     aliquota_iva: Mapped[Percentuale] = mapped_column(default=22)
+    #: FatturaPA Natura of a line without VAT, and its legal reference (from the item).
+    natura: Mapped[Natura | None] = mapped_column(enum_column(Natura, "natura"))
+    riferimento_normativo: Mapped[str | None] = mapped_column(String(100))
 
     fattura: Mapped[Fattura] = relationship(back_populates="righe")
     voce_listino: Mapped[VoceListino | None] = relationship()
@@ -164,6 +174,12 @@ class RigaFattura(Base):
         if self.prezzo_unitario is not None and self.prezzo_unitario < 0:
             raise DomainError(
                 gettext("The unit price cannot be negative."), "prezzo_unitario"
+            )
+        if self.aliquota_iva is not None and (self.aliquota_iva == 0) != (self.natura is not None):
+            raise DomainError(
+                gettext("An item without VAT needs its VAT nature (e.g. N4 exempt); "
+                        "an item with VAT has none."),
+                "natura",
             )
 
     def __str__(self) -> str:

@@ -5,6 +5,11 @@ cent; VAT is computed per rate on the taxable total of that rate, and rounded ha
 Every amount of the console goes through here: voucher lines, charges, invoice lines, the
 invoice preview, the budget figures and the reports (the SQL forms below). 0.5 h x EUR 21.01
 is 10.51 everywhere, never the 10.50 of half-to-even.
+
+Lines without VAT (rate 0) carry their FatturaPA Natura (N4: exempt, e.g. training under art. 10
+DPR 633/72): the invoice summarises per rate and per Natura, and a document whose amounts outside
+VAT exceed EUR 77.47 bears the stamp duty, EUR 2 paid virtually (DPR 642/72, tariff art. 13 n. 1;
+art. 6 DM 17/06/2014).
 """
 
 from __future__ import annotations
@@ -40,12 +45,43 @@ def vat(taxable, rate) -> Decimal:
 
 
 def vat_summary(lines: Iterable[tuple]) -> dict[Decimal, tuple[Decimal, Decimal]]:
-    """rate -> (taxable, VAT) of (quantity, unit price, rate) lines, by increasing rate:
-    each line rounded, the VAT on each rate's taxable total."""
+    """rate -> (taxable, VAT) of (quantity, unit price, rate[, natura]) lines, by increasing
+    rate: each line rounded, the VAT on each rate's taxable total."""
     by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
-    for quantity, price, rate in lines:
+    for quantity, price, rate, *_ in lines:
         by_rate[Decimal(rate)] += line_amount(quantity, price)
     return {rate: (taxable, vat(taxable, rate)) for rate, taxable in sorted(by_rate.items())}
+
+
+def _nature_key(natura) -> str:
+    return "" if natura is None else getattr(natura, "name", str(natura))
+
+
+def vat_summary_by_nature(lines: Iterable[tuple]) -> dict[tuple[Decimal, object], tuple[Decimal, Decimal]]:
+    """(rate, natura) -> (taxable, VAT) of (quantity, unit price, rate, natura) lines: the
+    FatturaPA summary (DatiRiepilogo), one per rate and, at rate 0, one per Natura; taxed rates
+    first, then the Natura codes in order. Each line rounded, VAT on each group's total."""
+    groups: dict[tuple[Decimal, object], Decimal] = defaultdict(lambda: ZERO)
+    for quantity, price, rate, natura in lines:
+        groups[(Decimal(rate), natura)] += line_amount(quantity, price)
+    order = sorted(groups, key=lambda k: (k[0] == 0, k[0], _nature_key(k[1])))
+    return {key: (groups[key], vat(groups[key], key[0])) for key in order}
+
+
+#: Natura codes whose amounts bear the stamp duty (amounts outside VAT; not exports or
+#: intra-EU supplies, N3.1-N3.4, nor reverse-charge or margin lines, whose VAT is paid).
+BOLLO_NATURE = frozenset({"N1", "N2_1", "N2_2", "N3_5", "N3_6", "N4"})
+#: The threshold above which the stamp duty is due, and the duty.
+BOLLO_SOGLIA = Decimal("77.47")
+BOLLO = Decimal("2.00")
+
+
+def stamp_duty(lines: Iterable[tuple]) -> Decimal:
+    """The stamp duty of a document of (quantity, unit price, rate, natura) lines: EUR 2 when the
+    lines of a Natura subject to it add up to more than EUR 77.47, else 0."""
+    outside_vat = sum((line_amount(q, p) for q, p, _, natura in lines
+                       if natura is not None and _nature_key(natura) in BOLLO_NATURE), ZERO)
+    return BOLLO if outside_vat > BOLLO_SOGLIA else ZERO
 
 
 def totals(lines: Iterable[tuple]) -> tuple[Decimal, Decimal]:

@@ -24,7 +24,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from . import clock, dates
-from .anagrafiche import Comune, EnteOspitante, Persona, Postazione, check_dates_in_order
+from .anagrafiche import (
+    Comune,
+    EnteOspitante,
+    NucleoFamiliare,
+    Persona,
+    Postazione,
+    check_dates_in_order,
+)
 from .base import (
     Base,
     Esito,
@@ -35,6 +42,7 @@ from .base import (
     TipoAssenza,
     TipoContratto,
     TipoEvento,
+    TipoInviante,
     TipologiaPercorso,
     TipoOre,
     enum_column,
@@ -81,8 +89,13 @@ class Percorso(Base):
             name="proroga_motivata",
         ),
         CheckConstraint(
-            "stato <> 'ATTIVO' OR (data_avvio IS NOT NULL AND postazione_id IS NOT NULL)",
+            "stato <> 'ATTIVO' OR (data_avvio IS NOT NULL "
+            "AND (postazione_id IS NOT NULL OR tipologia = 'PIP'))",
             name="attivo_con_postazione",
+        ),
+        CheckConstraint(
+            "inviante <> 'COOPERATIVA' OR cooperativa_id IS NOT NULL",
+            name="inviante_cooperativa",
         ),
         CheckConstraint(
             "stato <> 'CONCLUSO' OR (esito IS NOT NULL AND data_fine IS NOT NULL)",
@@ -120,6 +133,21 @@ class Percorso(Base):
     )
     data_segnalazione: Mapped[dt.date] = mapped_column(Date, index=True)
     segnalazione_di_gruppo: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Who referred the person: a Comune's social service, a cooperative, a district office.
+    inviante: Mapped[TipoInviante] = mapped_column(
+        enum_column(TipoInviante, "tipo_inviante"),
+        default=TipoInviante.SERVIZIO_SOCIALE,
+        server_default=TipoInviante.SERVIZIO_SOCIALE.name,
+    )
+    #: The social cooperative that referred the person and, in a secondment, employs them;
+    #: its coop tutors see the path.
+    cooperativa_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ente_ospitante.id", ondelete="RESTRICT"), index=True
+    )
+    #: The household of a PIP.
+    nucleo_id: Mapped[int | None] = mapped_column(
+        ForeignKey("nucleo_familiare.id", ondelete="RESTRICT"), index=True
+    )
     #: Extra days granted for intake (group referrals), with the reason.
     proroga_giorni: Mapped[int | None] = mapped_column(Integer)
     motivo_proroga: Mapped[str | None] = mapped_column(Text)
@@ -161,6 +189,8 @@ class Percorso(Base):
     datore_lavoro: Mapped[EnteOspitante | None] = relationship(
         foreign_keys=[datore_lavoro_id]
     )
+    cooperativa: Mapped[EnteOspitante | None] = relationship(foreign_keys=[cooperativa_id])
+    nucleo: Mapped[NucleoFamiliare | None] = relationship()
     vouchers: Mapped[list[Voucher]] = relationship(
         back_populates="percorso", order_by="Voucher.id"
     )
@@ -239,6 +269,10 @@ class Voucher(Base):
     decisore: Mapped[Utente | None] = relationship()
     righe: Mapped[list[RigaVoucher]] = relationship(
         back_populates="voucher", cascade="all, delete-orphan", order_by="RigaVoucher.id"
+    )
+    #: Variations decided after the approval (models/variazioni.py), oldest first.
+    variazioni: Mapped[list[VariazioneVoucher]] = relationship(  # noqa: F821
+        back_populates="voucher", order_by="VariazioneVoucher.id"
     )
 
     @property
@@ -421,6 +455,13 @@ class Addebito(Base):
     descrizione: Mapped[str | None] = mapped_column(String(200))
     #: The tutoring hours this charge bills, for hour charges.
     ore_id: Mapped[int | None] = mapped_column(ForeignKey("ore.id", ondelete="RESTRICT"))
+    #: The approved voucher line this delivery draws on (issue 14: a delivery of any line).
+    riga_voucher_id: Mapped[int | None] = mapped_column(
+        ForeignKey("riga_voucher.id", ondelete="RESTRICT"), index=True
+    )
+    #: Who delivered the service, and notes on the delivery.
+    operatore_id: Mapped[int | None] = mapped_column(ForeignKey("utente.id", ondelete="RESTRICT"))
+    note: Mapped[str | None] = mapped_column(Text)
     #: The invoice line that bills it; NULL while uninvoiced or after a credit note.
     riga_fattura_id: Mapped[int | None] = mapped_column(
         ForeignKey("riga_fattura.id", ondelete="RESTRICT"), index=True
@@ -430,6 +471,8 @@ class Addebito(Base):
     percorso: Mapped[Percorso] = relationship()
     voce_listino: Mapped[VoceListino] = relationship()
     ore: Mapped[Ore | None] = relationship()
+    riga_voucher: Mapped[RigaVoucher | None] = relationship()
+    operatore: Mapped[Utente | None] = relationship()
 
     @property
     def importo(self) -> Decimal:

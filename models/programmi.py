@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,10 +25,13 @@ from .anagrafiche import CategoriaSvantaggio, Comune, check_dates_in_order
 from .base import (
     Base,
     Euro,
+    Natura,
     Percentuale,
     QuantitaOre,
+    RegolaAssunzione,
     Str100,
     Str200,
+    TipologiaPercorso,
     TipoVoce,
     enum_column,
     euro,
@@ -58,6 +62,16 @@ class Programma(Base):
     giorni_avvio: Mapped[int] = mapped_column(Integer, default=15)
     cig: Mapped[str | None] = mapped_column(String(10))
     cup: Mapped[str | None] = mapped_column(String(15))
+    #: When a hiring is billed (issue 14, item 4), and the price list's words behind the rule.
+    regola_assunzione: Mapped[RegolaAssunzione] = mapped_column(
+        enum_column(RegolaAssunzione, "regola_assunzione"),
+        default=RegolaAssunzione.SALVO_TIROCINIO_STESSO_ENTE,
+        server_default=RegolaAssunzione.SALVO_TIROCINIO_STESSO_ENTE.name,
+    )
+    fonte_regola_assunzione: Mapped[str | None] = mapped_column(Text)
+    #: Budgets are held by the lead Comune of a district (WORK-IN): a path referred for a member
+    #: Comune is referred, budgeted and invoiced for its lead Comune.
+    budget_capofila: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     voci: Mapped[list[VoceListino]] = relationship(
         back_populates="programma", order_by="VoceListino.codice"
@@ -71,6 +85,14 @@ class Programma(Base):
     durate_tirocinio: Mapped[list[DurataTirocinio]] = relationship(
         back_populates="programma", cascade="all, delete-orphan", order_by="DurataTirocinio.id"
     )
+    tipologie: Mapped[list[TipologiaProgramma]] = relationship(
+        back_populates="programma", cascade="all, delete-orphan",
+        order_by="TipologiaProgramma.tipologia",
+    )
+
+    def tipologia(self, tipo: TipologiaPercorso) -> TipologiaProgramma | None:
+        """The programme's settings of path type ``tipo``, if it offers it."""
+        return next((t for t in self.tipologie if t.tipologia == tipo), None)
 
     def validate_model(self) -> None:
         check_dates_in_order(
@@ -93,6 +115,8 @@ class VoceListino(Base):
         CheckConstraint("prezzo_unitario >= 0", name="prezzo_non_negativo"),
         CheckConstraint("aliquota_iva >= 0 AND aliquota_iva <= 100", name="aliquota_iva"),
         CheckConstraint("valido_al IS NULL OR valido_al >= valido_dal", name="validita"),
+        # A line without VAT says why (its FatturaPA Natura); a taxed line has none.
+        CheckConstraint("(aliquota_iva = 0) = (natura IS NOT NULL)", name="natura_senza_iva"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,6 +130,10 @@ class VoceListino(Base):
     unita: Mapped[str] = mapped_column(String(30))
     prezzo_unitario: Mapped[Euro]
     aliquota_iva: Mapped[Percentuale] = mapped_column(default=22)
+    #: FatturaPA Natura of an item without VAT (N4: exempt, e.g. art. 10 training services).
+    natura: Mapped[Natura | None] = mapped_column(enum_column(Natura, "natura"))
+    #: The law behind the Natura, printed on the invoice (e.g. "Esente art. 10 DPR 633/72").
+    riferimento_normativo: Mapped[str | None] = mapped_column(String(100))
     valido_dal: Mapped[dt.date] = mapped_column(Date)
     valido_al: Mapped[dt.date | None] = mapped_column(Date)
 
@@ -120,6 +148,12 @@ class VoceListino(Base):
             raise DomainError(
                 gettext("The VAT rate must be between 0 and 100."), "aliquota_iva"
             )
+        if self.aliquota_iva is not None and (self.aliquota_iva == 0) != (self.natura is not None):
+            raise DomainError(
+                gettext("An item without VAT needs its VAT nature (e.g. N4 exempt); "
+                        "an item with VAT has none."),
+                "natura",
+            )
         check_dates_in_order(
             self.valido_dal,
             self.valido_al,
@@ -129,6 +163,49 @@ class VoceListino(Base):
 
     def __str__(self) -> str:
         return f"{self.descrizione} ({euro(self.prezzo_unitario)})"
+
+
+class TipologiaProgramma(Base):
+    """A path type a programme offers, with its settings (issue 14, item 5): configured per
+    programme, so that a new programme is data, not code."""
+
+    __tablename__ = "tipologia_programma"
+    __table_args__ = (
+        UniqueConstraint("programma_id", "tipologia", name="uq_tipologia_programma"),
+        CheckConstraint("ore_minime IS NULL OR ore_minime > 0", name="ore_minime"),
+        CheckConstraint(
+            "ore_massime IS NULL OR ore_minime IS NULL OR ore_massime >= ore_minime",
+            name="ore_massime",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programma_id: Mapped[int] = mapped_column(
+        ForeignKey("programma.id", ondelete="CASCADE"), index=True
+    )
+    tipologia: Mapped[TipologiaPercorso] = mapped_column(
+        enum_column(TipologiaPercorso, "tipologia_percorso")
+    )
+    #: Attendance hours a path of this type must reach / may not exceed (Modena's secondment:
+    #: "un minimo di 250 ore ad un massimo di 500 ore").
+    ore_minime: Mapped[int | None] = mapped_column(Integer)
+    ore_massime: Mapped[int | None] = mapped_column(Integer)
+    #: Where the setting comes from, in the programme document's words.
+    note: Mapped[str | None] = mapped_column(Text)
+
+    programma: Mapped[Programma] = relationship(back_populates="tipologie")
+
+    def validate_model(self) -> None:
+        if self.ore_minime is not None and self.ore_minime <= 0:
+            raise DomainError(gettext("The minimum hours must be more than 0."), "ore_minime")
+        if (self.ore_minime is not None and self.ore_massime is not None
+                and self.ore_massime < self.ore_minime):
+            raise DomainError(
+                gettext("The maximum hours must not be less than the minimum."), "ore_massime"
+            )
+
+    def __str__(self) -> str:
+        return self.tipologia.label if self.tipologia else ""
 
 
 class Budget(Base):

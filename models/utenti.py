@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from . import validation
-from .anagrafiche import Comune
+from .anagrafiche import Comune, EnteOspitante
 from .base import N_, Base, Str100
 from .errors import DomainError
 
@@ -31,6 +31,7 @@ RUOLI = {
     "amministrazione": N_("Accounts"),
     "servizio_sociale": N_("Comune social worker"),
     "admin": N_("Administrator"),
+    "tutor_coop": N_("Cooperative tutor"),
 }
 
 ruoli_utenti = Table(
@@ -74,6 +75,10 @@ class Utente(Base, UserMixin):
     comune_id: Mapped[int | None] = mapped_column(
         ForeignKey("comune.id", ondelete="RESTRICT"), index=True
     )
+    #: The social cooperative whose people a ``tutor_coop`` user may see.
+    ente_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ente_ospitante.id", ondelete="RESTRICT"), index=True
+    )
     #: Preferred interface language ("it" or "en").
     lingua: Mapped[str] = mapped_column(String(2), default="it")
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -92,6 +97,7 @@ class Utente(Base, UserMixin):
     tf_phone_number: Mapped[str | None] = mapped_column(String(128))
 
     comune: Mapped[Comune | None] = relationship()
+    ente: Mapped[EnteOspitante | None] = relationship()
     #: Loaded on first use: the logged-in user's roles cost one statement per request, and
     #: users shown on a page (case workers, authors) none; lists showing roles selectin them.
     roles: Mapped[list[Ruolo]] = relationship(secondary=ruoli_utenti)
@@ -123,6 +129,10 @@ class Utente(Base, UserMixin):
         if "servizio_sociale" in self.role_names and self.comune_id is None and self.comune is None:
             raise DomainError(
                 gettext("A social worker must belong to a Comune."), "comune"
+            )
+        if "tutor_coop" in self.role_names and self.ente_id is None and self.ente is None:
+            raise DomainError(
+                gettext("A cooperative tutor must belong to a cooperative."), "ente"
             )
 
     def __str__(self) -> str:

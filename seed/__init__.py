@@ -62,10 +62,12 @@ def seed_scale(factor: float, oggi) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--role", "roles", multiple=True, required=True, help="Role code (repeatable).")
 @click.option("--comune", "comune_istat", default=None, help="ISTAT code of the Comune (servizio_sociale).")
+@click.option("--ente", "ente_id", type=int, default=None, help="Id of the cooperative (tutor_coop).")
 @click.option("--nome", default="")
 @click.option("--cognome", default="")
-def users_create(email, password, roles, comune_istat, nome, cognome) -> None:
+def users_create(email, password, roles, comune_istat, ente_id, nome, cognome) -> None:
     """Add a console user with the given roles."""
+    from models import EnteOspitante
     from models.errors import DomainError
 
     try:
@@ -77,6 +79,7 @@ def users_create(email, password, roles, comune_istat, nome, cognome) -> None:
             comune_istat=comune_istat,
             nome=nome,
             cognome=cognome,
+            ente=db.session.get(EnteOspitante, ente_id) if ente_id else None,
         )
     except DomainError as exc:
         db.session.rollback()

@@ -1,4 +1,5 @@
-"""The deterministic demo data set behind ``flask seed demo`` (ZeroOttanta in Valle Trompia)."""
+"""The deterministic demo data set behind ``flask seed demo``: ZeroOttanta in Valle Trompia, then
+the four other programmes and every programme's invoices (seed/demo_programmi.py)."""
 
 from __future__ import annotations
 
@@ -22,15 +23,18 @@ from models import (
     Postazione,
     Programma,
     RegolaIndennita,
+    TipologiaProgramma,
     Utente,
     VariazioneBudget,
     VoceListino,
 )
 from models.base import CondizioneOccupazionale, Sesso, TipoVoce
+from models.tipologie import CLASSIC
 
 from . import demo_data as data
 from .codici import make_codice_fiscale, make_partita_iva
 from .demo_percorsi import load_percorsi
+from .demo_programmi import load_programmi
 from .users import create_user
 
 #: The password of every demo user (README, "Demo data"). Never use it outside a demo.
@@ -53,6 +57,7 @@ class DemoContext:
     enti: list[EnteOspitante] = field(default_factory=list)
     postazioni: list[Postazione] = field(default_factory=list)
     persone: list[Persona] = field(default_factory=list)
+    password: str = ""
 
     def add(self, obj):
         """Check the model's own rules, then add it to the session."""
@@ -71,7 +76,7 @@ def load_demo(session: Session) -> bool:
     """
     if session.scalar(select(Programma.id).where(Programma.nome == data.PROGRAMMA["nome"])):
         return False
-    ctx = DemoContext(session=session, rng=random.Random(SEED))
+    ctx = DemoContext(session=session, rng=random.Random(SEED), password=DEMO_PASSWORD)
     _load_programma(ctx)
     _load_comuni(ctx)
     _load_budgets(ctx)
@@ -83,12 +88,16 @@ def load_demo(session: Session) -> bool:
     _load_persone(ctx)
     load_percorsi(ctx)
     session.flush()
+    load_programmi(ctx)
     return True
 
 
 def _load_programma(ctx: DemoContext) -> None:
     """The ZeroOttanta-like programme and its price list, valid from the programme start."""
     ctx.programma = ctx.add(Programma(**data.PROGRAMMA))
+    # The four path types of the document ("Tipologie di progettualità attivabili").
+    for tipo in CLASSIC:
+        ctx.programma.tipologie.append(TipologiaProgramma(tipologia=tipo))
     for voce in data.LISTINO:
         ctx.voci[voce.tipo] = ctx.add(
             VoceListino(

@@ -28,6 +28,11 @@ PROGRAMMA = dict(
     data_fine=dt.date(2026, 12, 31),
     giorni_presa_in_carico=15,
     giorni_avvio=15,
+    # The price list's words behind the hiring rule (issue 14, item 4).
+    fonte_regola_assunzione=(
+        "€ 200,00 + Iva 22% per gli inserimenti sotto forma di assunzione non successiva a "
+        "percorsi di tirocinio effettuati nella stessa azienda"
+    ),
 )
 
 #: The programme's indemnity rule: Lombardy's minimums (DGR 7763/2018, README "Indemnity").

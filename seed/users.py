@@ -15,7 +15,7 @@ from models.errors import DomainError
 
 
 def ensure_roles(session: Session) -> dict[str, Ruolo]:
-    """The five roles of DOMAIN.md, created when missing."""
+    """The roles of DOMAIN.md (and the coop tutor of issue 14), created when missing."""
     existing = {r.name: r for r in session.scalars(select(Ruolo))}
     for code, description in RUOLI.items():
         if code not in existing:
@@ -34,8 +34,10 @@ def create_user(
     comune_istat: str | None = None,
     nome: str = "",
     cognome: str = "",
+    ente=None,
 ) -> Utente:
-    """Create a user with argon2-hashed password; flush, do not commit."""
+    """Create a user with argon2-hashed password; flush, do not commit. ``ente`` is the
+    cooperative of a coop tutor."""
     known = ensure_roles(session)
     unknown = [r for r in roles if r not in known]
     if unknown:
@@ -64,6 +66,7 @@ def create_user(
         active=True,
         fs_uniquifier=uuid.uuid4().hex,
         comune=comune,
+        ente=ente,
         roles=[known[r] for r in roles],
     )
     user.validate_model()

@@ -244,6 +244,11 @@ def make_world(session) -> World:
     users["servizio_sociale_altro"] = make_user(
         session, "ss-altro@example.org", ["servizio_sociale"], altro
     )
+    # Issue 14: a cooperative's tutor, confined to the cooperative's people.
+    coop = make_ente(session, comune, ragione_sociale="Cooperativa Sociale di prova", tipo=TipoEnte.COOP_B)
+    users["tutor_coop"] = make_user(session, "tutor-coop@example.org", ["tutor_coop"])
+    users["tutor_coop"].ente = coop
+    session.flush()
     return World(comune, altro, programma, persona, altra, percorso, altro_percorso, ente, users)
 
 

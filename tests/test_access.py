@@ -197,7 +197,8 @@ def test_login_with_password_and_tracking(app, world, ctx):
 
 #: The pages that are not a model's list, and the roles each opens to (README, roles).
 PAGES = {
-    "/admin/report/": {"operatore", "pal", "amministrazione", "admin"},
+    # Issue 14, item 8: a social worker reads their own Comune's reports.
+    "/admin/report/": {"operatore", "pal", "amministrazione", "admin", "servizio_sociale"},
     "/admin/fogli-ore/": {"operatore", "pal", "amministrazione"},
     "/admin/scadenze/": {"operatore", "pal", "admin"},
     "/admin/ore-del-mese/?mese=2025-03": {"operatore", "pal", "amministrazione", "admin"},

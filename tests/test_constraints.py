@@ -31,6 +31,7 @@ from models import (
     Postazione,
     Programma,
     RigaFattura,
+    TipologiaProgramma,
     VariazioneBudget,
     VoceListino,
     Voucher,
@@ -41,6 +42,7 @@ from models.base import (
     StatoVoucher,
     TipoContratto,
     TipoEvento,
+    TipologiaPercorso,
     TipoOre,
     TipoVoce,
 )
@@ -450,8 +452,14 @@ def _one_row_per_enum_table(session, dati) -> dict[str, int]:
         descrizione="Primo colloquio",
     )
     session.add(diario)
+    riga = f.make_riga_fattura(session, fattura)
+    tipologia = TipologiaProgramma(programma=dati.programma, tipologia=TipologiaPercorso.TIROCINIO)
+    session.add(tipologia)
     session.flush()
     rows = {
+        "programma": dati.programma.id,
+        "tipologia_programma": tipologia.id,
+        "riga_fattura": riga.id,
         "persona": dati.persona.id,
         "ente_ospitante": dati.ente.id,
         "voce_listino": dati.voce.id,

@@ -24,18 +24,26 @@ from models import (
     Percorso,
     Persona,
     Postazione,
+    Programma,
+    RigaFattura,
     RigaVoucher,
     Ruolo,
     Utente,
     VariazioneBudget,
+    VariazioneVoucher,
+    VoceListino,
     Voucher,
     db,
 )
 from models.base import (
     Esito,
+    Natura,
+    StatoFattura,
     StatoPercorso,
     StatoVoucher,
+    TipoDocumento,
     TipoEnte,
+    TipoInviante,
     TipologiaPercorso,
     TipoOre,
     TipoVoce,
@@ -127,42 +135,89 @@ def _fingerprint(session) -> dict:
     }
 
 
+def _zero_ottanta(session):
+    return session.scalar(select(Programma).where(Programma.nome == "ZeroOttanta"))
+
+
 def test_demo_loads_with_the_expected_content(session, demo):
     counts = _counts(session)
-    assert counts["Comune"] == 6
-    assert 38 <= counts["Persona"] <= 42
-    assert 14 <= counts["EnteOspitante"] <= 16
-    assert 28 <= counts["Postazione"] <= 32
-    assert counts["Budget"] == 6 and counts["VariazioneBudget"] >= 1
+    # ZeroOttanta's six Comuni, then WORK-IN's four, Modena, Mantova and Gussago (issue 14).
+    assert counts["Comune"] == 13
+    assert 50 <= counts["Persona"] <= 60
+    assert 28 <= counts["EnteOspitante"] <= 32
+    assert 35 <= counts["Postazione"] <= 40
+    assert counts["Budget"] == 10 and counts["VariazioneBudget"] >= 1
     assert {c.codice for c in session.scalars(select(CategoriaSvantaggio))} == {
         "L381",
         "L68",
         "DM2013",
         "SOSTEGNO_REDDITO",
         "GIOVANE",
+        "PSI",
+        "PSF",
+        "FIS",
+        "SOC",
     }
     assert 0 < counts["DatiSensibili"] < counts["Persona"]
     assert {e.tipo for e in session.scalars(select(EnteOspitante))} == set(TipoEnte)
-    assert _count(session, Fattura) == 0
+    # Issued, paid and credited invoices, a credit note and drafts.
+    assert {f.stato for f in session.scalars(select(Fattura))} == set(StatoFattura)
+    assert {f.tipo_documento for f in session.scalars(select(Fattura))} == set(TipoDocumento)
     percorsi = session.scalars(select(Percorso)).all()
     assert {p.stato for p in percorsi} == set(StatoPercorso)
     assert {p.tipologia for p in percorsi} == set(TipologiaPercorso)
     assert {p.esito for p in percorsi if p.stato is StatoPercorso.CONCLUSO} == set(Esito)
+    zero = _zero_ottanta(session)
     for tipo in TipoOre:
         mesi = {
             (o.data.year, o.data.month)
-            for o in session.scalars(select(Ore).where(Ore.tipo == tipo))
+            for o in session.scalars(select(Ore).join(Percorso).where(Ore.tipo == tipo,
+                                                                      Percorso.programma_id == zero.id))
         }
         assert mesi == {(2025, 9), (2025, 10)}
+
+
+def test_demo_has_all_five_programmes_with_their_kinds(session, demo):
+    """Issue 14, item 6: each programme with its path types, referrers and budget holder."""
+    programmi = {p.nome: p for p in session.scalars(select(Programma))}
+    assert len(programmi) == 5
+    by_programme = {nome: session.scalars(select(Percorso).where(Percorso.programma_id == p.id)).all()
+                    for nome, p in programmi.items()}
+    workin = by_programme["WORK-IN"]
+    assert {p.tipologia for p in workin} == {TipologiaPercorso.TIROCINIO, TipologiaPercorso.TIROCINIO_INCLUSIONE}
+    # The district: referred by its office, held and invoiced by the lead Comune.
+    assert {p.comune.nome for p in workin} == {"Civitavecchia"}
+    assert {p.persona.comune_residenza.nome for p in workin} == {"Civitavecchia", "Santa Marinella", "Tolfa",
+                                                                 "Allumiere"}
+    assert {p.inviante for p in workin} == {TipoInviante.UFFICIO_DISTRETTO}
+    modena = by_programme["Dalla cooperativa all'impresa (Modena)"]
+    assert {p.tipologia for p in modena} == {TipologiaPercorso.DISTACCO}
+    assert all(p.inviante == TipoInviante.COOPERATIVA and p.cooperativa.tipo == TipoEnte.COOP_B for p in modena)
+    assert {p.esito for p in modena} >= {Esito.ASSUNTO, Esito.RIENTRO}
+    pip = by_programme["Officina delle idee – PIP (SolCo Mantova)"]
+    assert pip and all(p.tipologia == TipologiaPercorso.PIP and p.nucleo is not None for p in pip)
+    assert session.scalar(select(func.count(VariazioneVoucher.id))) >= 2
+    beta = by_programme["Lavorare insieme (Beta)"]
+    assert {p.tipologia for p in beta} == {TipologiaPercorso.PUBBLICA_UTILITA}
+    assert all(p.postazione.ente.tipo == TipoEnte.ENTE_PUBBLICO for p in beta)
+
+
+def test_demo_delivers_catalogue_services_and_an_exempt_training_in_october(session, demo):
+    kinds = {a.voce_listino.tipo for a in session.scalars(select(Addebito).where(Addebito.riga_voucher_id.is_not(None)))}
+    assert {TipoVoce.ALTRO, TipoVoce.ORA_LAVORO, TipoVoce.ORA_AFFIANCAMENTO} <= kinds
+    exempt = session.scalars(select(Addebito).join(VoceListino).where(VoceListino.natura == Natura.N4)).all()
+    assert exempt and {(a.data.year, a.data.month) for a in exempt} == {(2025, 10)}
+    invoice = session.scalars(select(Fattura).join(RigaFattura).where(RigaFattura.natura == Natura.N4)).one()
+    assert invoice.stato is StatoFattura.EMESSA and invoice.bollo == Decimal("2.00")
 
 
 def test_demo_has_one_user_per_role(session, demo):
     per_role = Counter(r.name for u in session.scalars(select(Utente)) for r in u.roles)
     assert per_role == Counter({r.name: 1 for r in session.scalars(select(Ruolo))})
-    assert len(per_role) == 5
+    assert len(per_role) == 6  # the five of DOMAIN.md and the coop tutor (issue 14)
 
 
-def test_demo_comuni_are_the_real_valle_trompia_ones(session, demo):
+def test_demo_comuni_are_real_ones(session, demo):
     assert {c.nome: c.codice_istat for c in session.scalars(select(Comune))} == {
         "Lumezzane": "017096",
         "Gardone Val Trompia": "017075",
@@ -170,10 +225,16 @@ def test_demo_comuni_are_the_real_valle_trompia_ones(session, demo):
         "Villa Carcina": "017199",
         "Concesio": "017061",
         "Marcheno": "017104",
+        "Civitavecchia": "058032",
+        "Santa Marinella": "058097",
+        "Tolfa": "058105",
+        "Allumiere": "058004",
+        "Modena": "036023",
+        "Mantova": "020030",
+        "Gussago": "017081",
     }
-    assert all(
-        c.provincia == "BS" and c.codice_ipa and c.pec for c in session.scalars(select(Comune))
-    )
+    assert all(c.codice_ipa and c.pec for c in session.scalars(select(Comune)))
+    assert {c.provincia for c in session.scalars(select(Comune))} == {"BS", "RM", "MO", "MN"}
 
 
 def test_every_demo_fiscal_code_is_valid(session, demo):
@@ -222,18 +283,22 @@ def test_demo_charges_follow_the_price_rules(session):
     by_kind: dict[TipoVoce, list[Addebito]] = {}
     for a in session.scalars(select(Addebito)):
         by_kind.setdefault(a.voce_listino.tipo, []).append(a)
-        assert a.riga_fattura_id is None
+        # Month-end invoicing ran up to September (October's are drafts or issued).
+        assert a.riga_fattura_id is not None
+    zero = _zero_ottanta(session)
     attivati = [
         p
         for p in session.scalars(select(Percorso))
-        if p.tipologia is TipologiaPercorso.TIROCINIO and p.data_avvio
+        if p.tipologia in (TipologiaPercorso.TIROCINIO, TipologiaPercorso.TIROCINIO_INCLUSIONE) and p.data_avvio
     ]
     assert sorted(
         (a.percorso_id, a.data) for a in by_kind[TipoVoce.ATTIVAZIONE_TIROCINIO]
     ) == sorted((p.id, p.data_avvio) for p in attivati)
+    # Only ZeroOttanta's price list bills hirings; the other programmes' rule is "never".
     assunti = [
         p
-        for p in session.scalars(select(Percorso).where(Percorso.esito == Esito.ASSUNTO))
+        for p in session.scalars(select(Percorso).where(Percorso.esito == Esito.ASSUNTO,
+                                                        Percorso.programma_id == zero.id))
         if not (
             p.tipologia is TipologiaPercorso.TIROCINIO
             and p.postazione.ente_id == p.datore_lavoro_id
@@ -263,3 +328,76 @@ def test_each_demo_user_can_log_in(session, demo):
     sociale = session.scalar(select(Utente).where(Utente.email == "servizio.sociale@demo.it"))
     assert sociale.role_names == {"servizio_sociale"} and sociale.comune.nome == "Lumezzane"
 
+
+
+# --- Issue 14, item 8: the reports of the programme kinds, on the demo ---------------------------
+
+YEAR = None  # set below (models.reports.Periodo of 2025)
+
+
+def _year():
+    import datetime as dt
+
+    from models.reports import Periodo
+
+    return Periodo(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+
+
+def test_modenas_outcome_table_by_category_and_hour_band(session, demo):
+    from models.reports import distacchi
+
+    data = distacchi(session, _year())
+    (total,) = data["totale"]
+    # seed/demo_programmi_data.py MODENA_DISTACCHI: 385 h hired, 280 h back, 462 h hired,
+    # 210 h active, 84 h interrupted (days x 7 hours).
+    assert (total["lavoratori"], total["percorsi"], total["conclusi"], total["assunti"], total["rientri"]) == (
+        5, 5, 3, 2, 1)
+    assert total["quota_assunti"] == pytest.approx(2 / 3)
+    assert (total["imprese"], total["ore"]) == (3, Decimal("1421.00"))
+    assert (total["sotto"], total["in_fascia"], total["oltre"]) == (2, 3, 0)
+    by_code = {r["codice"]: r for r in data["categorie"]}
+    # Barbieri is in two categories (physical and social) and counts in both.
+    assert (by_code["FIS"]["lavoratori"], by_code["SOC"]["lavoratori"], by_code["PSI"]["assunti"]) == (2, 2, 1)
+    assert by_code["PSF"]["sotto"] == 1
+
+
+def test_public_utility_hours_and_amounts_per_comune(session, demo):
+    from models import Comune
+    from models.money import cents
+    from models.reports import pubblica_utilita
+
+    gussago = session.scalar(select(Comune).where(Comune.nome == "Gussago"))
+    rows = pubblica_utilita(session, _year(), gussago.id)
+    detail = rows[0]
+    assert (detail["comune"], detail["persone"], detail["percorsi"]) == ("Gussago", 3, 3)
+    # The hours of work delivered are the timesheets' hours, month by month.
+    assert detail["ore_lavoro"] == detail["ore_presenza"] > 0
+    work = session.scalars(select(Addebito).join(VoceListino).where(VoceListino.tipo == TipoVoce.ORA_LAVORO)).all()
+    gross = sum((a.importo + cents(a.importo * a.voce_listino.aliquota_iva / 100) for a in work), Decimal(0))
+    assert detail["importo"] == gross == detail["fatturato"]  # September and October both issued
+    assert rows[-1]["ordine"] == 1 and rows[-1]["importo"] == gross
+
+
+def test_pip_services_delivered_against_planned(session, demo):
+    from models.reports import pip_servizi
+
+    rows = {r["codice"]: r for r in pip_servizi(session, _year()) if r["ordine"] == 0}
+    # Training planned in two PIPs and added by a variation in the third, all delivered in October.
+    assert (rows["P-SIC"]["piani"], rows["P-SIC"]["prevista"], rows["P-SIC"]["erogata"]) == (3, 12, 12)
+    assert rows["P-SIC"]["importo_erogato"] == Decimal("336.00")
+    # Scouting: 4 + 6 planned, raised to 8 for the first plan; 5 + 3 delivered.
+    assert (rows["P-SCO"]["prevista"], rows["P-SCO"]["erogata"], rows["P-SCO"]["residua"]) == (14, 8, 6)
+    # Accompaniment reduced from 10 to 6 for the second plan.
+    assert rows["P-ACC"]["prevista"] == 14
+
+
+def test_the_register_leaves_nothing_to_collect_on_credited_invoices_and_credit_notes(session, demo):
+    from models.reports import registro_fatture
+
+    rows = registro_fatture(session, 2025)
+    settled = [r for r in rows if r["stato"] is StatoFattura.STORNATA or r["tipo_documento"] is TipoDocumento.TD04]
+    assert len(settled) == 2 and all(r["da_incassare"] == 0 for r in settled)
+    paid = [r for r in rows if r["stato"] is StatoFattura.PAGATA]
+    assert paid and all(r["da_incassare"] == 0 for r in paid)
+    with_stamp = [r for r in rows if r["bollo"]]
+    assert len(with_stamp) == 1 and with_stamp[0]["totale"] == with_stamp[0]["imponibile"] + with_stamp[0]["iva"] + 2

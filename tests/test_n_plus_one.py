@@ -15,6 +15,7 @@ from models import (
     Diario,
     Fattura,
     LetturaDatiSensibili,
+    NucleoFamiliare,
     Ore,
     Pagamento,
     RegistroAudit,
@@ -48,6 +49,7 @@ def crowd(module_savepoint):
             s.add(CategoriaSvantaggio(codice=f"C{i}", descrizione=f"Categoria {i}"))
             persona = f.make_persona(s, comune)
             persona.dati_sensibili = DatiSensibili(diagnosi="x")
+            s.add(NucleoFamiliare(comune=comune, intestatario=f"Nucleo {i}", componenti=3))
             ente = f.make_ente(s, comune)
             postazione = f.make_postazione(s, ente, comune_riservato=comune)
             percorso = f.make_percorso(s, persona, comune, programma, postazione=postazione)

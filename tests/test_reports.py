@@ -276,17 +276,19 @@ def test_outcome_workbook_writes_the_share_as_a_percentage(dati, session):
 
 
 def test_invoice_register_lists_the_issued_documents_of_the_year(dati, session):
-    # Split payment: A owes the taxable only, 200 - 150 paid = 50; the credit note has none: 61.
+    # Split payment: A owes the taxable only, 200 - 150 paid = 50; a credit note is not collected
+    # (issue 14, item 8: nothing "da incassare" on credit notes; it read 61.00 before).
     rows = plain(r.registro_fatture(session, 2025), drop=("fattura_id",))
     assert rows == [
         {"numero": 1, "data": D(2025, 4, 1), "tipo_documento": TipoDocumento.TD01, "comune": "Lumezzane",
-         "imponibile": Decimal("200.00"), "iva": Decimal("44.00"), "totale": Decimal("244.00"), "split_payment": True,
+         "imponibile": Decimal("200.00"), "iva": Decimal("44.00"), "bollo": None, "totale": Decimal("244.00"),
+         "split_payment": True,
          "stato": StatoFattura.EMESSA, "pagato": Decimal("150.00"), "ultimo_pagamento": D(2025, 5, 1),
          "da_incassare": Decimal("50.00")},
         {"numero": 2, "data": D(2025, 6, 1), "tipo_documento": TipoDocumento.TD04, "comune": "Lumezzane",
-         "imponibile": Decimal("50.00"), "iva": Decimal("11.00"), "totale": Decimal("61.00"), "split_payment": False,
-         "stato": StatoFattura.EMESSA, "pagato": Decimal("0"), "ultimo_pagamento": None,
-         "da_incassare": Decimal("61.00")},
+         "imponibile": Decimal("50.00"), "iva": Decimal("11.00"), "bollo": None, "totale": Decimal("61.00"),
+         "split_payment": False, "stato": StatoFattura.EMESSA, "pagato": Decimal("0"), "ultimo_pagamento": None,
+         "da_incassare": Decimal("0.00")},
     ]
     [(ws, book_rows)] = read_back(build(session, "registro-fatture", r.Periodo(D(2025, 1, 1), D(2025, 12, 31))))
     assert book_rows[0][0] == 1 and book_rows[0][1].date() == D(2025, 4, 1)
@@ -340,10 +342,20 @@ def test_report_page_renders_for_reader_roles(dati, client_for, role):
         assert client.get(f"/admin/report/?report={kind}&dal=2025-01-01&al=2025-06-30").status_code == 200
 
 
-def test_report_page_is_refused_to_the_social_worker(dati, client_for):
+def test_a_social_worker_reads_only_their_own_comunes_reports(dati, client_for):
+    # Issue 14, item 8 (the console answered 403 here before): their Comune whatever they ask.
     client = client_for("servizio_sociale")
-    assert client.get("/admin/report/").status_code == 403
-    assert client.get("/admin/report/xlsx/?report=semestrale").status_code == 403
+    page = client.get(f"/admin/report/?report=semestrale&anno=2025&periodo=S1&comune={dati['b']}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Lumezzane" in html and "Gardone Val Trompia" not in html
+    for kind in ("trimestrale", "budget", "esiti", "distacchi", "pubblica-utilita", "pip"):
+        assert client.get(f"/admin/report/?report={kind}&dal=2025-01-01&al=2025-06-30").status_code == 200
+    book = client.get("/admin/report/xlsx/?report=semestrale&anno=2025&periodo=S1")
+    assert book.status_code == 200
+    # The accounts' invoice register stays the agency's.
+    assert client.get("/admin/report/?report=registro-fatture").status_code == 403
+    assert client.get("/admin/report/xlsx/?report=registro-fatture").status_code == 403
 
 
 def test_report_page_downloads_the_workbook_of_the_chosen_period(dati, client_for):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models import Percorso, Ruolo, Utente
-from models.base import StatoPercorso
+from models.base import StatoPercorso, TipologiaPercorso
 from models.operations.workflow import STEPS, available_steps, may_take
 
 S = StatoPercorso
@@ -20,8 +20,11 @@ EXPECTED = {
     (S.IN_VALUTAZIONE, "admin"): ["propose"],
     (S.VOUCHER_PROPOSTO, "operatore"): ["withdraw"],
     (S.VOUCHER_PROPOSTO, "pal"): ["approve", "reject"],
-    (S.VOUCHER_APPROVATO, "operatore"): ["activate", "hire", "withdraw"],
-    (S.ATTIVO, "operatore"): ["hire", "conclude", "interrupt", "withdraw"],
+    # Issue 14: deliveries by the case workers, variations by the PAL manager.
+    (S.VOUCHER_APPROVATO, "operatore"): ["activate", "hire", "withdraw", "deliver"],
+    (S.VOUCHER_APPROVATO, "pal"): ["vary"],
+    (S.ATTIVO, "operatore"): ["hire", "conclude", "interrupt", "withdraw", "deliver"],
+    (S.ATTIVO, "pal"): ["vary"],
 }
 
 
@@ -42,6 +45,12 @@ def test_the_intake_extension_is_offered_for_a_group_referral_only():
     assert available_steps(group, user("pal")) == ["extension"]
     assert "extension" not in available_steps(Percorso(stato=S.SEGNALATO, segnalazione_di_gruppo=False),
                                               user("operatore", "pal"))
+
+
+def test_a_secondment_ends_hired_or_back_to_the_cooperative():
+    secondment = Percorso(stato=S.ATTIVO, segnalazione_di_gruppo=False, tipologia=TipologiaPercorso.DISTACCO)
+    assert available_steps(secondment, user("operatore")) == ["hire", "return_to_coop", "interrupt", "withdraw",
+                                                              "deliver"]
 
 
 def test_a_user_with_two_roles_takes_the_steps_of_both():

@@ -19,6 +19,7 @@ from models import (
     EnteOspitante,
     Fattura,
     LetturaDatiSensibili,
+    NucleoFamiliare,
     Ore,
     Pagamento,
     Percorso,
@@ -46,6 +47,7 @@ from .anagrafiche import (
     ComuneView,
     DatiSensibiliView,
     EnteOspitanteView,
+    NucleoFamiliareView,
     PersonaView,
     PostazioneView,
 )
@@ -74,6 +76,7 @@ VIEWS = (
     (EnteOspitanteView, EnteOspitante, _l("Host organisations"), "ente", ANAGRAFICHE),
     (PostazioneView, Postazione, _l("Positions"), "postazione", ANAGRAFICHE),
     (ComuneView, Comune, _l("Comuni"), "comune", ANAGRAFICHE),
+    (NucleoFamiliareView, NucleoFamiliare, _l("Households"), "nucleo", ANAGRAFICHE),
     (PercorsoView, Percorso, _l("Paths"), "percorso", PERCORSI),
     (VoucherView, Voucher, _l("Vouchers"), "voucher", PERCORSI),
     (OreView, Ore, _l("Hours"), "ore", PERCORSI),

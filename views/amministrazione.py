@@ -31,15 +31,15 @@ LANGUAGES = {"it": "Italiano", "en": "English"}
 
 class UtenteView(RoleModelView):
     permissions = {"admin": "rced"}
-    list_loads = (joinedload(Utente.comune), selectinload(Utente.roles))
-    column_list = ("email", "cognome", "nome", "roles", "comune", "active", "tf_primary_method",
+    list_loads = (joinedload(Utente.comune), joinedload(Utente.ente), selectinload(Utente.roles))
+    column_list = ("email", "cognome", "nome", "roles", "comune", "ente", "active", "tf_primary_method",
                    "last_login_at", "login_count")
     column_default_sort = ("email", False)
     column_sortable_list = ("email", "cognome", "active", "last_login_at", "login_count")
     column_searchable_list = ("email", "cognome", "nome")
     column_filters = ("active", "roles.name", "comune.nome", "last_login_at")
     column_details_exclude_list = ("password", "fs_uniquifier", "tf_totp_secret")
-    form_columns = ("email", "nome", "cognome", "roles", "comune", "lingua", "active", "nuova_password",
+    form_columns = ("email", "nome", "cognome", "roles", "comune", "ente", "lingua", "active", "nuova_password",
                     "azzera_due_fattori")
     form_extra_fields = {
         "nuova_password": PasswordField(_l("New password")),
@@ -51,9 +51,11 @@ class UtenteView(RoleModelView):
         "lingua": {"choices": [("it", "Italiano"), ("en", "English")]},
         "email": {"validators": [check(v.clean_email)]},
     }
-    form_ajax_refs = {"comune": {"fields": ("nome", "codice_istat"), "order_by": "nome"}}
+    form_ajax_refs = {"comune": {"fields": ("nome", "codice_istat"), "order_by": "nome"},
+                      "ente": {"fields": ("ragione_sociale", "codice_fiscale"), "order_by": "ragione_sociale"}}
     column_labels = {
         "email": _l("E-mail"),
+        "ente": _l("Cooperative (coop tutor)"),
         "nome": _l("Name"),
         "cognome": _l("Surname"),
         "roles": _l("Roles"),

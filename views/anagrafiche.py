@@ -9,7 +9,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from models import DatiSensibili, EnteOspitante, Persona, Postazione, clock, db
+from models import (
+    Comune,
+    DatiSensibili,
+    EnteOspitante,
+    NucleoFamiliare,
+    Persona,
+    Postazione,
+    clock,
+    db,
+)
 from models import validation as v
 from models.errors import DomainError
 from models.operations.accessi import record_readings
@@ -21,14 +30,15 @@ from .base import RoleModelView
 from .converters import check
 from .exports.gdpr import filename as gdpr_filename
 from .exports.gdpr import person_json
-from .scoping import people_search
+from .scoping import people_search, scoped_comune_id
 
 #: Registry records: the agency edits, the PAL manager reads.
 STAFF_EDIT = {"operatore": "rce", "pal": "r", "amministrazione": "r", "admin": "rced"}
 
 
 class PersonaView(RoleModelView):
-    permissions = {"operatore": "rce", "pal": "r", "servizio_sociale": "rce", "admin": "rced"}
+    permissions = {"operatore": "rce", "pal": "r", "servizio_sociale": "rce", "admin": "rced",
+                   "tutor_coop": "r"}
     list_loads = (joinedload(Persona.comune_residenza), selectinload(Persona.categorie))
     column_list = (
         "cognome",
@@ -237,16 +247,19 @@ class ComuneView(RoleModelView):
         "amministrazione": "re",
         "admin": "rced",
     }
-    column_list = ("nome", "provincia", "codice_istat", "codice_fiscale", "codice_ipa", "pec", "split_payment")
+    list_loads = (joinedload(Comune.capofila),)
+    column_list = ("nome", "provincia", "codice_istat", "codice_fiscale", "codice_ipa", "pec", "split_payment",
+                   "capofila")
     column_default_sort = ("nome", False)
     column_searchable_list = ("nome", "codice_istat")
-    column_filters = ("provincia", "split_payment")
-    form_columns = ("nome", "provincia", "codice_istat", "codice_catastale", "cap", "codice_fiscale", "codice_ipa", "pec", "split_payment",
-                    "patrono_nome", "patrono_giorno", "patrono_mese")
+    column_filters = ("provincia", "split_payment", "capofila.nome")
+    form_columns = ("nome", "provincia", "codice_istat", "codice_catastale", "cap", "codice_fiscale", "codice_ipa", "pec",
+                    "split_payment", "capofila", "patrono_nome", "patrono_giorno", "patrono_mese")
     column_descriptions = {
         "patrono_giorno": _l("The patron saint's feast is a local holiday: the month grid shades it and "
                              "the indemnity leaves it out of the expected attendance."),
     }
+    form_ajax_refs = {"capofila": {"fields": ("nome", "codice_istat"), "order_by": "nome"}}
     form_args = {
         "codice_istat": {"validators": [check(v.clean_codice_istat)]},
         "codice_catastale": {"validators": [check(v.clean_codice_catastale)]},
@@ -269,7 +282,38 @@ class ComuneView(RoleModelView):
         "patrono_nome": _l("Patron saint"),
         "patrono_giorno": _l("Patron saint's day"),
         "patrono_mese": _l("Patron saint's month"),
+        "capofila": _l("Lead Comune of the district"),
+        "capofila.nome": _l("Lead Comune of the district"),
     }
+
+
+class NucleoFamiliareView(RoleModelView):
+    """Households of the PIPs (SolCo Mantova), shared with the Comune's housing office."""
+
+    permissions = {"operatore": "rce", "pal": "r", "servizio_sociale": "rce", "admin": "rced"}
+    list_loads = (joinedload(NucleoFamiliare.comune),)
+    column_list = ("intestatario", "comune", "componenti", "morosita", "referente_abitare")
+    money_columns = ("morosita",)
+    column_default_sort = ("intestatario", False)
+    column_sortable_list = ("intestatario", ("comune", "comune.nome"), "componenti", "morosita")
+    column_searchable_list = ("intestatario",)
+    column_filters = ("comune.nome", "componenti")
+    form_columns = ("intestatario", "comune", "indirizzo", "componenti", "morosita", "referente_abitare", "note")
+    form_ajax_refs = {"comune": {"fields": ("nome", "codice_istat"), "order_by": "nome"}}
+    column_labels = {
+        "intestatario": _l("Leaseholder"),
+        "comune": _l("Comune"),
+        "comune.nome": _l("Comune"),
+        "indirizzo": _l("Address"),
+        "componenti": _l("Members"),
+        "morosita": _l("Rent arrears"),
+        "referente_abitare": _l("Housing-support worker"),
+        "note": _l("Notes"),
+    }
+
+    def check_model(self, model, is_created):
+        if scoped_comune_id() is not None and is_created:
+            model.comune_id = scoped_comune_id()
 
 
 class EnteOspitanteView(RoleModelView):

@@ -33,7 +33,14 @@ from models.operations.anagrafiche import require_unique
 from .converters import ItFilterConverter, ItModelConverter
 from .fields import ConsoleForm, record_link
 from .formatting import IT_DETAIL_TYPES, IT_EXPORT_TYPES, IT_TYPES, money
-from .scoping import CappedCountQuery, ScopedAjaxLoader, scope_query, scoped_comune_id, user_roles
+from .scoping import (
+    CappedCountQuery,
+    ScopedAjaxLoader,
+    scope_query,
+    scoped_comune_id,
+    scoped_ente_id,
+    user_roles,
+)
 
 
 class LinkedValidationError(ValidationError):
@@ -310,8 +317,8 @@ class RoleModelView(RoleGate, ModelView):
         """Hook for view-level checks that need the session; raise DomainError."""
 
     def _check_in_scope(self, model):
-        """A social worker cannot save a record outside their Comune."""
-        if scoped_comune_id() is None:
+        """A social worker (coop tutor) cannot save a record outside their Comune (cooperative)."""
+        if scoped_comune_id() is None and scoped_ente_id() is None:
             return
         pk = getattr(self.model, self._primary_key)
         stmt = scope_query(

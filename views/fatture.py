@@ -56,6 +56,9 @@ LABELS = {
     "fattura_stornata": _l("Reverses"),
     "pagamenti": _l("Payments"),
     "fattura.comune": _l("Comune"),
+    "natura": _l("VAT nature (no VAT)"),
+    "riferimento_normativo": _l("Legal reference"),
+    "bollo": _l("Stamp duty"),
 }
 ZIP = "application/zip"
 
@@ -109,7 +112,8 @@ def _zip_response(docs, name: str) -> Response:
 
 
 class RigaFatturaInline(ConsoleInline):
-    form_columns = ("id", "descrizione", "quantita", "prezzo_unitario", "aliquota_iva")
+    form_columns = ("id", "descrizione", "quantita", "prezzo_unitario", "aliquota_iva", "natura",
+                    "riferimento_normativo")
     item_label, new_label, add_label = _l("Line"), _l("New line"), _l("Add a line")
     column_labels = LABELS
 
@@ -286,13 +290,14 @@ class FatturaView(RoleModelView):
         detail: dict[int, dict] = defaultdict(lambda: defaultdict(list))
         for a in charges:
             detail[a.riga_fattura_id][a.percorso].append(a)
-        summary = ops.vat_summary(righe)
+        summary = ops.summary_by_nature(righe)
         taxable, vat = ops.totals(righe)
+        bollo = f.bollo if f.imponibile is not None else (ops.bollo(righe) or None)
         notes = db.session.scalars(select(Fattura).where(Fattura.fattura_stornata_id == f.id)).all()
         return self.render(
             "admin/fattura_detail.html", f=f, righe=righe, detail=detail, summary=summary,
             taxable=f.imponibile if f.imponibile is not None else taxable,
-            vat=f.iva if f.iva is not None else vat,
+            vat=f.iva if f.iva is not None else vat, bollo=bollo,
             due=ops.amount_due(f), paid=ops.amount_paid(db.session, f), notes=notes,
             manage=may_manage(), issued=f.stato in ops.NUMBERED, today=dates.fmt(clock.today()),
             S=StatoFattura, labels=LABELS, q=quantity, amount_input=amount_input,

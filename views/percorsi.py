@@ -27,6 +27,7 @@ from models.errors import DomainError
 from models.operations import ore as ore_ops
 from models.operations import prezzi
 from models.operations.diario import check_diary_entry
+from models.operations.tipologie import check_referral
 from models.queries.home import hours_missing, internship_ending, internship_past_end
 from models.validation import parse_id
 
@@ -104,6 +105,10 @@ PERCORSO_LABELS = {
     "importo_impegnato": _l("Committed amount"),
     "riga_fattura": _l("Invoice line"),
     "assenza": _l("Absence"),
+    "inviante": _l("Referred by"),
+    "cooperativa": _l("Social cooperative"),
+    "nucleo": _l("Household"),
+    "riga_voucher": _l("Voucher line"),
 }
 
 
@@ -125,6 +130,7 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
         "amministrazione": "r",
         "servizio_sociale": "rc",
         "admin": "rced",
+        "tutor_coop": "r",
     }
     list_loads = (
         joinedload(Percorso.persona),
@@ -183,6 +189,9 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
         "comune",
         "programma",
         "tipologia",
+        "inviante",
+        "cooperativa",
+        "nucleo",
         "data_segnalazione",
         "segnalazione_di_gruppo",
         "operatore",
@@ -199,6 +208,8 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
         # The position filter of the month grid (issue 12): by task or host name.
         "postazione": {"fields": (Postazione.mansione, EnteOspitante.ragione_sociale),
                        "join": (Postazione.ente,), "order_by": Postazione.mansione},
+        "cooperativa": {"fields": ("ragione_sociale", "codice_fiscale"), "order_by": "ragione_sociale"},
+        "nucleo": {"fields": ("intestatario",), "order_by": "intestatario"},
     }
     column_labels = PERCORSO_LABELS
 
@@ -220,6 +231,8 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
         if scoped_comune_id() is not None and is_created:
             model.comune_id = current_user.comune_id
             model.assistente_sociale_id = current_user.id
+        # Issue 14: the programme offers the type; referrer, cooperative, household, district.
+        check_referral(model)
 
 
 def _voucher_path_id() -> int | None:
@@ -251,7 +264,7 @@ class RigaVoucherInline(ConsoleInline):
 
 
 class OreView(MonthGridMixin, RoleModelView):
-    permissions = {"operatore": "rced", "pal": "r", "amministrazione": "r", "admin": "rced"}
+    permissions = {"operatore": "rced", "pal": "r", "amministrazione": "r", "admin": "rced", "tutor_coop": "r"}
     list_loads = (
         joinedload(Ore.percorso).joinedload(Percorso.persona),
         joinedload(Ore.percorso).joinedload(Percorso.comune),
@@ -294,6 +307,7 @@ class DiarioView(RoleModelView):
         "pal": "r",
         "servizio_sociale": "r",
         "admin": "rced",
+        "tutor_coop": "rc",
     }
     list_loads = (
         joinedload(Diario.percorso).joinedload(Percorso.persona),
@@ -333,8 +347,9 @@ class AddebitoView(RoleModelView):
         joinedload(Addebito.percorso).joinedload(Percorso.persona),
         joinedload(Addebito.percorso).joinedload(Percorso.comune),
         joinedload(Addebito.voce_listino),
+        joinedload(Addebito.operatore),
     )
-    column_list = ("percorso", "voce_listino", "data", "quantita", "importo", "fatturato")
+    column_list = ("percorso", "voce_listino", "data", "quantita", "importo", "operatore", "note", "fatturato")
     money_columns = ("importo",)
     column_formatters = {"fatturato": _fatturato}
     column_default_sort = [("data", True), ("id", True)]

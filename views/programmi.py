@@ -6,7 +6,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 from wtforms import ValidationError
 
-from models import Budget, DurataTirocinio, RegolaIndennita, VariazioneBudget, VoceListino, db
+from models import (
+    Budget,
+    DurataTirocinio,
+    RegolaIndennita,
+    TipologiaProgramma,
+    VariazioneBudget,
+    VoceListino,
+    db,
+)
 from models.errors import DomainError
 from models.operations.regole import check_programme_rules
 from models.queries import load_budget_figures
@@ -49,6 +57,16 @@ LABELS = {
     "residuo": _l("Remaining"),
     "criteri": _l("Criteria"),
     "variazioni": _l("Changes"),
+    "natura": _l("VAT nature (no VAT)"),
+    "riferimento_normativo": _l("Legal reference"),
+    "regola_assunzione": _l("Hiring fee"),
+    "fonte_regola_assunzione": _l("Price-list wording of the hiring rule"),
+    "budget_capofila": _l("Budgets held by the district's lead Comune"),
+    "tipologie": _l("Path types offered"),
+    "tipologia": _l("Path type"),
+    "ore_minime": _l("Minimum hours"),
+    "ore_massime": _l("Maximum hours"),
+    "note": _l("Notes"),
 }
 
 
@@ -62,6 +80,8 @@ class VoceListinoInline(ConsoleInline):
         "unita",
         "prezzo_unitario",
         "aliquota_iva",
+        "natura",
+        "riferimento_normativo",
         "valido_dal",
         "valido_al",
     )
@@ -111,6 +131,11 @@ class DurataTirocinioInline(ConsoleInline):
     }
 
 
+class TipologiaProgrammaInline(ConsoleInline):
+    form_columns = ("id", "tipologia", "ore_minime", "ore_massime", "note")
+    column_labels = LABELS
+
+
 class ProgrammaView(RoleModelView):
     permissions = {**READ_ALL, "admin": "rced"}
     column_list = ("nome", "titolare", "data_inizio", "data_fine", "giorni_presa_in_carico", "giorni_avvio")
@@ -127,8 +152,12 @@ class ProgrammaView(RoleModelView):
         "giorni_avvio",
         "cig",
         "cup",
+        "regola_assunzione",
+        "fonte_regola_assunzione",
+        "budget_capofila",
     )
     inline_models = (
+        TipologiaProgrammaInline(TipologiaProgramma),
         VoceListinoInline(VoceListino),
         RegolaIndennitaInline(RegolaIndennita),
         DurataTirocinioInline(DurataTirocinio),
@@ -151,12 +180,14 @@ class ProgrammaView(RoleModelView):
 class VoceListinoView(RoleModelView):
     permissions = {**READ_ALL, "admin": "rced"}
     list_loads = (joinedload(VoceListino.programma),)
-    column_list = ("programma", "codice", "descrizione", "tipo", "unita", "prezzo_unitario", "aliquota_iva", "valido_dal", "valido_al")
+    column_list = ("programma", "codice", "descrizione", "tipo", "unita", "prezzo_unitario", "aliquota_iva", "natura",
+                   "valido_dal", "valido_al")
     column_default_sort = [("codice", False), ("valido_dal", True)]
     column_sortable_list = (("programma", "programma.nome"), "codice", "tipo", "prezzo_unitario", "valido_dal", "valido_al")
     column_searchable_list = ("codice", "descrizione")
     column_filters = ("programma.nome", "tipo", "valido_dal", "valido_al")
-    form_columns = ("programma", "codice", "descrizione", "tipo", "unita", "prezzo_unitario", "aliquota_iva", "valido_dal", "valido_al")
+    form_columns = ("programma", "codice", "descrizione", "tipo", "unita", "prezzo_unitario", "aliquota_iva", "natura",
+                    "riferimento_normativo", "valido_dal", "valido_al")
     money_columns = ("prezzo_unitario",)
     column_labels = LABELS
 

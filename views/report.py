@@ -20,6 +20,7 @@ from models.validation import parse_id
 from .base import RoleBaseView
 from .exports.report import TITOLI, sottotitolo, tabelle, workbook
 from .exports.xlsx import MIMETYPE
+from .scoping import scoped_comune_id
 
 #: Period shortcuts of the form: code -> (label, Periodo factory for a year).
 SCORCIATOIE = {
@@ -71,31 +72,54 @@ def cell(value, fmt: str) -> str:
 class ReportView(RoleBaseView):
     """/admin/report/: pick a report, a period and optionally a Comune; see it or download it."""
 
-    #: Who reads reports (issue 4, item 3); a Comune's social worker does not.
-    permissions = {"operatore": "r", "pal": "r", "amministrazione": "r", "admin": "r"}
+    #: Who reads reports (issue 4, item 3); a Comune's social worker reads their own Comune's
+    #: (issue 14, item 8), the invoice register excepted.
+    permissions = {"operatore": "r", "pal": "r", "amministrazione": "r", "admin": "r",
+                   "servizio_sociale": "r"}
+    #: Reports a social worker does not read (the agency's accounts).
+    AGENCY_ONLY = ("registro-fatture",)
+
+    def kinds(self) -> dict:
+        """The reports the current user reads, code -> title."""
+        if scoped_comune_id() is None:
+            return TITOLI
+        return {k: t for k, t in TITOLI.items() if k not in self.AGENCY_ONLY}
+
+    def _comuni(self):
+        """The Comuni the user may pick: a social worker only theirs."""
+        stmt = select(Comune).order_by(Comune.nome)
+        if scoped_comune_id() is not None:
+            stmt = stmt.where(Comune.id == scoped_comune_id())
+        return db.session.scalars(stmt).all()
 
     def _request(self):
         kind = request.args.get("report", "semestrale")
         if kind not in TITOLI:
             abort(404)
+        if kind not in self.kinds():
+            abort(403)
         anno = request.args.get("anno", clock.today().year, type=int)
         if not 2000 <= anno <= 2100:
             anno = clock.today().year
         shortcut = request.args.get("periodo", "")
         comune_id = request.args.get("comune", type=parse_id)
+        if scoped_comune_id() is not None:  # a social worker reads their own Comune only
+            comune_id = scoped_comune_id()
         comune = db.session.get(Comune, comune_id) if comune_id else None
         periodo = _periodo(kind, anno, shortcut)
-        tables = tabelle(kind, compute(db.session, kind, periodo, comune.id if comune else None))
+        # A social worker's Comune even when unknown (-1): never every Comune's figures.
+        scope = comune_id if scoped_comune_id() is not None else (comune.id if comune else None)
+        tables = tabelle(kind, compute(db.session, kind, periodo, scope))
         return kind, anno, shortcut, comune, periodo, tables
 
     @expose("/")
     def index(self):
         kind, anno, shortcut, comune, periodo, tables = self._request()
         return self.render(
-            "admin/report.html", kind=kind, titoli=TITOLI, anno=anno, shortcut=shortcut,
+            "admin/report.html", kind=kind, titoli=self.kinds(), anno=anno, shortcut=shortcut,
             scorciatoie=SCORCIATOIE, comune=comune, periodo=periodo, tables=tables, cell=cell,
             sottotitolo=sottotitolo(kind, periodo, comune),
-            comuni=db.session.scalars(select(Comune).order_by(Comune.nome)).all(),
+            comuni=self._comuni(), scoped=scoped_comune_id() is not None,
         )
 
     @expose("/xlsx/")

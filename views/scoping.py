@@ -11,7 +11,7 @@ from sqlalchemy import false, func, literal
 from sqlalchemy.orm import Query, contains_eager
 
 from models.queries import among, paths_of_people, people_found
-from models.scoping import comune_filter
+from models.scoping import comune_filter, cooperativa_filter
 from models.validation import MAX_ID, parse_id
 
 #: Lookups never return more than this many rows, whatever ``limit`` the client asks.
@@ -41,13 +41,25 @@ class CappedCountQuery(Query):
         return self.session.query(func.count()).select_from(inner).scalar()
 
 
+def scoped_ente_id() -> int | None:
+    """The cooperative a coop tutor is confined to; None for everybody else."""
+    if "tutor_coop" in user_roles():
+        return current_user.ente_id or -1
+    return None
+
+
 def scope_query(query, model):
-    """Restrict a query on ``model`` to the current user's Comune, where one applies."""
+    """Restrict a query on ``model`` to the current user's Comune (social worker) or
+    cooperative (coop tutor), where one applies."""
     cid = scoped_comune_id()
-    if cid is None:
-        return query
-    cond = comune_filter(model, cid)
-    return query.filter(cond if cond is not None else false())
+    if cid is not None:
+        cond = comune_filter(model, cid)
+        query = query.filter(cond if cond is not None else false())
+    eid = scoped_ente_id()
+    if eid is not None:
+        cond = cooperativa_filter(model, eid)
+        query = query.filter(cond if cond is not None else false())
+    return query
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):

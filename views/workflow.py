@@ -27,20 +27,24 @@ from models import (
     Postazione,
     Proroga,
     RigaVoucher,
+    VariazioneVoucher,
+    VoceListino,
     Voucher,
     clock,
     dates,
     db,
 )
-from models.base import StatoVoucher, TipoContratto, TipoEvento, TipoOre
+from models.base import StatoVoucher, TipoContratto, TipoEvento, TipoOre, euro
 from models.errors import DomainError
+from models.operations import erogazioni, variazioni
 from models.operations import ore as ore_ops
 from models.operations import percorsi as ops
 from models.operations import voucher as voucher_ops
 from models.operations.diario import add_diary_entry
-from models.operations.prezzi import voucher_totals
+from models.operations.prezzi import is_valid_on, voucher_totals
 from models.operations.workflow import STEPS, available_steps, may_take
 from models.queries import matching_positions
+from models.tipologie import INTERNSHIPS, needs_position
 from models.validation import parse_id, parse_int
 
 from .base import allowed
@@ -93,9 +97,11 @@ def _run_step(step: str, p: Percorso) -> str:
     if step == "activate":
         post_id = parse_id(f.get("postazione"))
         post = session.get(Postazione, post_id) if post_id else None
-        if post is None:
+        if post is None and needs_position(p.tipologia):
             raise DomainError(gettext("Please choose a position."))
         ops.activate(session, p, post, _date("data"), _date("data_fine_prevista", required=False), by=user)
+        if post is None:
+            return gettext("Path started.")
         return gettext("Path activated at %(post)s.", post=str(post))
     if step == "extend":
         proroga = ops.extend(session, p, _date("data_fine_prevista"), f.get("motivo", ""),
@@ -113,9 +119,47 @@ def _run_step(step: str, p: Percorso) -> str:
             raise DomainError(gettext("Please choose the contract type.")) from None
         ops.hire(session, p, _date("data"), employer, contract, by=user)
         return gettext("Hiring recorded: the path is concluded.")
-    closing = {"conclude": ops.conclude_without_hiring, "interrupt": ops.interrupt, "withdraw": ops.withdraw}
+    if step == "deliver":
+        return _deliver(p)
+    if step == "vary":
+        return _vary(p)
+    closing = {"conclude": ops.conclude_without_hiring, "interrupt": ops.interrupt, "withdraw": ops.withdraw,
+               "return_to_coop": ops.return_to_cooperative}
     closing[step](session, p, _date("data"), f.get("motivo", ""), by=user)
     return gettext("Path closed.")
+
+
+def _deliver(p: Percorso) -> str:
+    """A delivery of one approved voucher line (models/operations/erogazioni.py)."""
+    f = request.form
+    riga = db.session.get(RigaVoucher, f.get("riga", type=int) or 0)
+    if riga is None or riga.voucher.percorso_id != p.id:
+        raise DomainError(gettext("Please choose the service delivered."))
+    quantity = erogazioni.parse_quantity(f.get("quantita", ""))
+    erogazioni.deliver(db.session, p, riga, _date("data"), quantity, by=_user(), note=f.get("note"))
+    return gettext("Delivery recorded: %(item)s, %(quantity)s.", item=riga.voce_listino.descrizione,
+                   quantity=f.get("quantita", "").strip())
+
+
+def _vary(p: Percorso) -> str:
+    """A variation of the approved voucher: new quantities per line, perhaps a new line."""
+    f, session = request.form, db.session
+    v = erogazioni.approved_voucher(p)
+    if v is None:
+        raise DomainError(gettext("The path has no approved voucher."))
+    changes = {}
+    for r in v.righe:
+        text = f.get(f"q-{r.voce_listino_id}", "").strip()
+        if text:
+            changes[r.voce_listino] = erogazioni.parse_quantity(text)
+    new_item = session.get(VoceListino, f.get("nuova_voce", type=int) or 0)
+    if new_item is not None:
+        if new_item.programma_id != p.programma_id:
+            raise DomainError(gettext("Please choose an item of the programme's price list."))
+        changes[new_item] = erogazioni.parse_quantity(f.get("nuova_quantita", ""))
+    variation = variazioni.vary_voucher(session, v, changes, f.get("motivo", ""), _user(), _date("data"))
+    return gettext("Voucher varied: committed amount %(before)s → %(after)s.",
+                   before=euro(variation.impegnato_prima), after=euro(variation.impegnato_dopo))
 
 
 #: The steps posted from the case page (a voucher is proposed through the Voucher form).
@@ -141,6 +185,8 @@ class WorkflowMixin:
             joinedload(Percorso.persona), joinedload(Percorso.comune), joinedload(Percorso.programma),
             joinedload(Percorso.vouchers).joinedload(Voucher.righe).joinedload(RigaVoucher.voce_listino),
             joinedload(Percorso.vouchers).joinedload(Voucher.decisore),
+            joinedload(Percorso.vouchers).selectinload(Voucher.variazioni)
+            .selectinload(VariazioneVoucher.righe),
             joinedload(Percorso.diario).joinedload(Diario.autore),
             joinedload(Percorso.proroghe).joinedload(Proroga.utente),
         ).one_or_none()
@@ -158,9 +204,16 @@ class WorkflowMixin:
             ).all()
         if allowed("addebito"):
             charges = session.scalars(
-                select(Addebito).where(Addebito.percorso_id == p.id).order_by(Addebito.data)
-                .options(joinedload(Addebito.voce_listino))
+                select(Addebito).where(Addebito.percorso_id == p.id).order_by(Addebito.data, Addebito.id)
+                .options(joinedload(Addebito.voce_listino), joinedload(Addebito.operatore))
             ).all()
+        done = erogazioni.delivered_by_line(session, approved) if approved is not None else {}
+        items = []
+        if "vary" in available_steps(p, _user()):
+            items = [v for v in session.scalars(
+                select(VoceListino).where(VoceListino.programma_id == p.programma_id)
+                .order_by(VoceListino.codice, VoceListino.valido_dal)).all()
+                if is_valid_on(v, clock.today())]
         diary = sorted(p.diario, key=lambda d: (d.data, d.id), reverse=True)
         available = available_steps(p, _user())
         matches = []
@@ -186,7 +239,15 @@ class WorkflowMixin:
             today=dates.fmt(clock.today()),
             overdue_end=p.data_fine is None and p.data_fine_prevista is not None
             and p.data_fine_prevista < clock.today(),
-            limits=ops.internship_limits(p) if p.tipologia.name == "TIROCINIO" else None,
+            limits=ops.internship_limits(p) if p.tipologia in INTERNSHIPS else None,
+            delivered=done,
+            # Lines the delivery form offers: delivered by hand, something left to deliver.
+            deliverable=[r for r in (approved.righe if approved is not None else ())
+                         if r.voce_listino.tipo not in erogazioni.DELIVERED_ELSEWHERE
+                         and r.quantita > done.get(r.id, 0)],
+            elsewhere=erogazioni.DELIVERED_ELSEWHERE,
+            items=items,
+            needs_position=needs_position(p.tipologia),
             TipoOre=TipoOre,
         )
 
@@ -221,6 +282,24 @@ class WorkflowMixin:
             message = _run_step(step, p)
             db.session.commit()
             flash(message, "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        return redirect(url_for(".case_view", id=id))
+
+    @expose("/case/<int:id>/delivery/<int:charge_id>/delete/", methods=("POST",))
+    def delete_delivery_view(self, id, charge_id):
+        """Remove a delivery recorded by mistake (uninvoiced, by hand): who delivers may."""
+        p = self.get_case(id)
+        if not may_take("deliver", None, _user()):
+            abort(403)
+        charge = db.session.get(Addebito, charge_id)
+        if charge is None or charge.percorso_id != p.id:
+            abort(404)
+        try:
+            erogazioni.delete_delivery(db.session, charge)
+            db.session.commit()
+            flash(gettext("Delivery removed."), "success")
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")

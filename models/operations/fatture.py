@@ -22,7 +22,7 @@ from ..anagrafiche import Comune
 from ..base import StatoFattura, TipoDocumento, TipoVoce, euro
 from ..errors import DomainError
 from ..fatture import Fattura, NumeratoreFattura, Pagamento, RigaFattura
-from ..money import ZERO, line_amount
+from ..money import ZERO, line_amount, stamp_duty, vat_summary_by_nature
 from ..money import totals as money_totals
 from ..money import vat_summary as money_vat_summary
 from ..percorsi import Addebito, Percorso
@@ -51,6 +51,20 @@ def vat_summary(righe) -> dict[Decimal, tuple[Decimal, Decimal]]:
     return money_vat_summary(_lines(righe))
 
 
+def _nature_lines(righe):
+    return ((r.quantita, r.prezzo_unitario, r.aliquota_iva, r.natura) for r in righe)
+
+
+def summary_by_nature(righe) -> dict[tuple, tuple[Decimal, Decimal]]:
+    """(rate, natura) -> (taxable, VAT) of an invoice's lines: the FatturaPA DatiRiepilogo."""
+    return vat_summary_by_nature(_nature_lines(righe))
+
+
+def bollo(righe) -> Decimal:
+    """The stamp duty of an invoice's lines (models/money.py, ``stamp_duty``)."""
+    return stamp_duty(_nature_lines(righe))
+
+
 def totals(righe) -> tuple[Decimal, Decimal]:
     """(taxable, VAT) of an invoice's lines (models/money.py)."""
     return money_totals(_lines(righe))
@@ -66,10 +80,11 @@ def invoice_totals(f: Fattura) -> tuple[Decimal, Decimal, Decimal]:
 
 
 def amount_due(f: Fattura) -> Decimal:
-    """What the Comune pays the agency: the taxable only under split payment (art. 17-ter)."""
+    """What the Comune pays the agency: the taxable only under split payment (art. 17-ter),
+    plus the stamp duty charged to it."""
     if f.imponibile is None or f.iva is None:
         return ZERO
-    return f.imponibile if f.split_payment else f.imponibile + f.iva
+    return (f.imponibile if f.split_payment else f.imponibile + f.iva) + (f.bollo or ZERO)
 
 
 def amount_paid(session: Session, f: Fattura) -> Decimal:
@@ -119,9 +134,11 @@ def _check_period(dal: dt.date, al: dt.date) -> None:
         raise DomainError(gettext("The end of the period must not precede its start."))
 
 
-def plan_invoices(session: Session, dal: dt.date, al: dt.date, lock: bool = False) -> list[BozzaPrevista]:
-    """The drafts that generation would make: uninvoiced charges dated in the period,
-    one draft per Comune and programme, one line per price-list item. Writes nothing.
+def plan_invoices(session: Session, dal: dt.date, al: dt.date, lock: bool = False,
+                  comune_id: int | None = None) -> list[BozzaPrevista]:
+    """The drafts that generation would make: uninvoiced charges dated in the period (of one
+    Comune's paths when ``comune_id`` is given), one draft per Comune and programme, one line per
+    price-list item. Writes nothing.
 
     ``lock`` holds the charges (FOR UPDATE) until commit: a second accountant generating at
     the same time waits, then finds them invoiced and leaves them alone.
@@ -133,7 +150,8 @@ def plan_invoices(session: Session, dal: dt.date, al: dt.date, lock: bool = Fals
     charges = session.scalars(
         stmt
         .join(Percorso, Addebito.percorso_id == Percorso.id)
-        .where(Addebito.riga_fattura_id.is_(None), Addebito.data >= dal, Addebito.data <= al)
+        .where(Addebito.riga_fattura_id.is_(None), Addebito.data >= dal, Addebito.data <= al,
+               *([Percorso.comune_id == comune_id] if comune_id else []))
         .options(
             selectinload(Addebito.voce_listino),
             selectinload(Addebito.percorso).selectinload(Percorso.comune),
@@ -186,10 +204,13 @@ def _cig_cup(session: Session, comune: Comune, programma: Programma, dal: dt.dat
     return cig, cup
 
 
-def generate_invoices(session: Session, dal: dt.date, al: dt.date) -> list[Fattura]:
+def generate_invoices(session: Session, dal: dt.date, al: dt.date,
+                      comune_id: int | None = None) -> list[Fattura]:
     """Generate invoices: one draft per Comune and programme from its uninvoiced charges in
-    the period, lines grouped by item, each charge linked to its line (DOMAIN.md, "Fattura")."""
-    plan = require_something_to_invoice(plan_invoices(session, dal, al, lock=True), dal, al)
+    the period, lines grouped by item, each charge linked to its line (DOMAIN.md, "Fattura");
+    a line without VAT keeps its item's Natura and legal reference."""
+    plan = require_something_to_invoice(
+        plan_invoices(session, dal, al, lock=True, comune_id=comune_id), dal, al)
     made = []
     for draft in plan:
         cig, cup = _cig_cup(session, draft.comune, draft.programma, dal, al)
@@ -201,7 +222,8 @@ def generate_invoices(session: Session, dal: dt.date, al: dt.date) -> list[Fattu
             riga = RigaFattura(fattura=f, voce_listino=line.voce,
                                descrizione=line_description(line.voce, line.addebiti, dal, al),
                                quantita=line.quantita, prezzo_unitario=line.voce.prezzo_unitario,
-                               aliquota_iva=line.voce.aliquota_iva)
+                               aliquota_iva=line.voce.aliquota_iva, natura=line.voce.natura,
+                               riferimento_normativo=line.voce.riferimento_normativo)
             session.add(riga)
             session.flush()
             for a in line.addebiti:
@@ -279,10 +301,10 @@ def _check_issuable(session: Session, f: Fattura, day: dt.date) -> None:
         raise DomainError(gettext("An invoice cannot be issued before its period starts (%(date)s).",
                                   date=_day(f.periodo_dal)))
     for r in f.righe:
-        if Decimal(r.aliquota_iva) == 0:
+        if (Decimal(r.aliquota_iva) == 0) != (r.natura is not None):
             raise DomainError(gettext(
-                "The line «%(line)s» has VAT rate 0: exempt lines need a VAT nature code, which "
-                "the console does not handle yet.", line=r.descrizione))
+                "The line «%(line)s»: a line without VAT needs its VAT nature (e.g. N4 exempt), "
+                "a line with VAT has none.", line=r.descrizione))
     c = f.comune
     missing = [label for label, value in ((gettext("IPA office code"), c.codice_ipa),
                                           (gettext("fiscal code"), c.codice_fiscale),
@@ -309,6 +331,7 @@ def issue_invoice(session: Session, f: Fattura, day: dt.date) -> Fattura:
     _check_issuable(session, f, day)
     counter.ultimo_numero += 1
     f.imponibile, f.iva = totals(f.righe)
+    f.bollo = bollo(f.righe) or None
     f.anno, f.numero, f.data, f.stato = day.year, counter.ultimo_numero, day, StatoFattura.EMESSA
     session.flush()
     return f
@@ -338,7 +361,8 @@ def credit_invoice(session: Session, f: Fattura, day: dt.date) -> Fattura:
     for r in f.righe:
         session.add(RigaFattura(fattura=nota, voce_listino_id=r.voce_listino_id, descrizione=r.descrizione,
                                 quantita=r.quantita, prezzo_unitario=r.prezzo_unitario,
-                                aliquota_iva=r.aliquota_iva))
+                                aliquota_iva=r.aliquota_iva, natura=r.natura,
+                                riferimento_normativo=r.riferimento_normativo))
     session.flush()
     issue_invoice(session, nota, day)
     _free_charges(session, f)

@@ -24,7 +24,9 @@ from ..base import StatoVoucher, TipoAssenza, TipoOre, TipoVoce, quantity
 from ..errors import DomainError
 from ..percorsi import Addebito, Ore, Percorso
 from ..validation import parse_decimal
+from .erogazioni import line_of_kind
 from .prezzi import price_item
+from .tipologie import check_hours_cap
 
 
 def _fmt(day: dt.date) -> str:
@@ -118,6 +120,7 @@ def validate_hours(session: Session, row: Ore) -> None:
     if row.assenza is not None:
         return
     if row.tipo == TipoOre.PRESENZA:
+        check_hours_cap(session, row)  # issue 14: a secondment's hour band
         others = session.scalar(
             select(func.coalesce(func.sum(Ore.ore), 0))
             .join(Percorso, Ore.percorso_id == Percorso.id)
@@ -150,7 +153,8 @@ def _charge_of(session: Session, row: Ore) -> Addebito | None:
 
 
 def sync_tutoring_charge(session: Session, row: Ore) -> None:
-    """A tutoring row has one charge of the same hours, priced on its date."""
+    """A tutoring row has one charge of the same hours, priced on its date: a delivery of the
+    voucher's tutoring line, by the row's case worker (issue 14)."""
     session.flush()
     charge = _charge_of(session, row)
     if row.tipo != TipoOre.AFFIANCAMENTO:
@@ -160,11 +164,14 @@ def sync_tutoring_charge(session: Session, row: Ore) -> None:
     voce = price_item(session, row.percorso.programma, TipoVoce.ORA_AFFIANCAMENTO, row.data)
     if charge is None:
         session.add(Addebito(percorso=row.percorso, voce_listino=voce, data=row.data, quantita=row.ore,
-                             ore=row, descrizione=gettext("Tutoring hours")))
+                             ore=row, descrizione=gettext("Tutoring hours"),
+                             riga_voucher=line_of_kind(row.percorso, TipoVoce.ORA_AFFIANCAMENTO),
+                             operatore=row.operatore, note=row.note))
     else:
         if charge.riga_fattura_id is not None:
             raise DomainError(gettext("These hours are already invoiced and cannot be changed."))
         charge.voce_listino, charge.data, charge.quantita = voce, row.data, row.ore
+        charge.operatore, charge.note = row.operatore, row.note
     session.flush()
 
 

@@ -31,9 +31,12 @@ from ..base import (
 from ..errors import DomainError
 from ..percorsi import Addebito, Percorso, Proroga
 from ..queries import ACCEPTS, HOLDS_SEAT
+from ..tipologie import INTERNSHIPS, LONGEST_MONTHS, needs_position
 from ..validation import clean_text
 from .diario import add_diary_entry
+from .erogazioni import line_of_kind
 from .prezzi import price_item
+from .tipologie import check_hours_band, hiring_billed
 from .workflow import require_step
 
 S = StatoPercorso
@@ -127,8 +130,9 @@ def internship_limits(p: Percorso) -> tuple[int | None, int] | None:
 def check_internship_duration(p: Percorso, start: dt.date, end: dt.date | None) -> None:
     """An internship has a planned end, and lasts within its programme's limits for the
     trainee's category (issue 12, item 5; Lombardy: 2-12 months, no minimum and at most 12
-    for disadvantaged trainees, 24 for disabled ones), extensions included."""
-    if p.tipologia != TipologiaPercorso.TIROCINIO:
+    for disadvantaged trainees, 24 for disabled ones), extensions included; a social-inclusion
+    internship may last up to 24 months whatever the general rule (issue 14)."""
+    if p.tipologia not in INTERNSHIPS:
         return
     if end is None:
         raise DomainError(gettext("An internship needs its planned end date."))
@@ -136,6 +140,7 @@ def check_internship_duration(p: Percorso, start: dt.date, end: dt.date | None) 
     if limits is None:
         return
     shortest, longest = limits
+    longest = max(longest, LONGEST_MONTHS.get(p.tipologia, longest))
     # Calendar months, not days / 30.4: 1 Feb - 1 Apr is two months, a leap year's twelve are twelve.
     if end > add_months(start, longest):
         raise DomainError(_length_message(shortest, longest, start, end))
@@ -204,10 +209,15 @@ def check_position(session: Session, p: Percorso, post: Postazione, day: dt.date
         )
 
 
-def activate(session: Session, p: Percorso, post: Postazione, start: dt.date, planned_end: dt.date | None,
-             by=None) -> None:
-    """Avvio: needs an approved voucher and a suitable position; a tirocinio bills its activation."""
+def activate(session: Session, p: Percorso, post: Postazione | None, start: dt.date,
+             planned_end: dt.date | None, by=None) -> None:
+    """Avvio: needs an approved voucher and a suitable position (a PIP, a plan of services, has
+    none); an internship of either kind bills its activation."""
     require_step("activate", p, by)
+    if not needs_position(p.tipologia):
+        post = None
+    elif post is None:
+        raise DomainError(gettext("Please choose a position."))
     if not any(v.stato == StatoVoucher.APPROVATO for v in p.vouchers):
         raise DomainError(gettext("The path has no approved voucher."))
     if start > clock.today():
@@ -219,34 +229,37 @@ def activate(session: Session, p: Percorso, post: Postazione, start: dt.date, pl
     if planned_end is not None and planned_end < start:
         raise DomainError(gettext("The planned end cannot precede the start date."))
     check_internship_duration(p, start, planned_end)
-    check_position(session, p, post, start)
+    if post is not None:
+        check_position(session, p, post, start)
     # Priced before anything changes: a refusal must leave the path as it was.
     voce = None
-    if p.tipologia == TipologiaPercorso.TIROCINIO:
+    if p.tipologia in INTERNSHIPS:
         voce = price_item(session, p.programma, TipoVoce.ATTIVAZIONE_TIROCINIO, start)
     p.postazione, p.data_avvio, p.data_fine_prevista, p.stato = post, start, planned_end, S.ATTIVO
     if voce is not None:
-        session.add(Addebito(percorso=p, voce_listino=voce, data=start, quantita=1,
+        session.add(Addebito(percorso=p, voce_listino=voce, data=start, quantita=1, operatore=by,
+                             riga_voucher=line_of_kind(p, TipoVoce.ATTIVAZIONE_TIROCINIO),
                              descrizione=gettext("Internship activation")))
     session.flush()
 
 
 def hire(session: Session, p: Percorso, day: dt.date, employer: EnteOspitante, contract: TipoContratto,
          by=None) -> None:
-    """Esito: hired. Bills a hiring unless an internship ends with its own host hiring."""
+    """Esito: hired. Bills a hiring as the programme's rule says (operations/tipologie.py,
+    ``hiring_billed``: for ZeroOttanta, not after an internship at the same host on any path);
+    a secondment is hired only within its hour band."""
     require_step("hire", p, by)
     _require_date(day, p.data_avvio or p.data_presa_in_carico, gettext("start date"), p)
-    same_host = (
-        p.tipologia == TipologiaPercorso.TIROCINIO
-        and p.postazione is not None
-        and p.postazione.ente_id == employer.id
-    )
+    if p.tipologia == TipologiaPercorso.DISTACCO:
+        check_hours_band(session, p)
     # Priced before anything changes: a refusal must leave the path as it was.
-    voce = None if same_host else price_item(session, p.programma, TipoVoce.ASSUNZIONE, day)
+    voce = price_item(session, p.programma, TipoVoce.ASSUNZIONE, day) \
+        if hiring_billed(session, p, employer) else None
     p.stato, p.esito, p.data_assunzione, p.data_fine = S.CONCLUSO, Esito.ASSUNTO, day, day
     p.datore_lavoro, p.tipo_contratto = employer, contract
     if voce is not None:
-        session.add(Addebito(percorso=p, voce_listino=voce, data=day, quantita=1,
+        session.add(Addebito(percorso=p, voce_listino=voce, data=day, quantita=1, operatore=by,
+                             riga_voucher=line_of_kind(p, TipoVoce.ASSUNZIONE),
                              descrizione=gettext("Hiring by %(employer)s", employer=employer.ragione_sociale)))
     session.flush()
 
@@ -266,6 +279,15 @@ def _close(session: Session, p: Percorso, step: str, state: StatoPercorso, day: 
 def conclude_without_hiring(session: Session, p: Percorso, day: dt.date, reason: str, by=None) -> None:
     """Esito: ended without hiring; the seat is freed."""
     _close(session, p, "conclude", S.CONCLUSO, day, reason, by, Esito.NON_ASSUNTO)
+
+
+def return_to_cooperative(session: Session, p: Percorso, day: dt.date, reason: str, by=None) -> None:
+    """Esito of a secondment: back to the cooperative, whose employee the worker remained
+    (Modena: "rimane dipendente della coop sociale e ritorna nel precedente posto di lavoro");
+    only within the hour band, like a hiring."""
+    require_step("return_to_coop", p, by)
+    check_hours_band(session, p)
+    _close(session, p, "return_to_coop", S.CONCLUSO, day, reason, by, Esito.RIENTRO)
 
 
 def interrupt(session: Session, p: Percorso, day: dt.date, reason: str, by=None) -> None:

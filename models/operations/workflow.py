@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 
-from ..base import N_, StatoPercorso
+from ..base import N_, StatoPercorso, TipologiaPercorso
 from ..errors import DomainError
 from ..percorsi import Percorso
 from ..utenti import RUOLI
@@ -61,9 +61,19 @@ STEPS: dict[str, Step] = {
                     when=lambda p: p.data_fine_prevista is not None and p.data_fine is None,
                     refusal=N_("Only an active path with a planned end can be extended.")),
     "hire": _step(N_("Record the hiring"), {"operatore"}, (S.ATTIVO, S.VOUCHER_APPROVATO)),
-    "conclude": _step(N_("Conclude without hiring"), {"operatore"}, (S.ATTIVO,)),
+    # A secondment ends hired or back to the cooperative (Modena), not "without hiring".
+    "conclude": _step(N_("Conclude without hiring"), {"operatore"}, (S.ATTIVO,),
+                      when=lambda p: p.tipologia != TipologiaPercorso.DISTACCO,
+                      refusal=N_("A secondment ends with a hiring or back to the cooperative.")),
+    "return_to_coop": _step(N_("Back to the cooperative"), {"operatore"}, (S.ATTIVO,),
+                            when=lambda p: p.tipologia == TipologiaPercorso.DISTACCO,
+                            refusal=N_("Only a seconded worker goes back to the cooperative.")),
     "interrupt": _step(N_("Interrupt"), {"operatore"}, (S.ATTIVO,)),
     "withdraw": _step(N_("Withdrawal"), {"operatore"}, [s for s in S if s not in FINAL]),
+    # Issue 14: services of the approved voucher are delivered by the case workers; the PAL
+    # manager decides variations of it, as he decides approvals.
+    "deliver": _step(N_("Record a delivery"), {"operatore"}, (S.VOUCHER_APPROVATO, S.ATTIVO)),
+    "vary": _step(N_("Vary the voucher"), {"pal"}, (S.VOUCHER_APPROVATO, S.ATTIVO)),
 }
 
 

@@ -31,6 +31,13 @@ ACCEPTS = {
     TipologiaPercorso.TIROCINIO: Postazione.accetta_tirocinio,
     TipologiaPercorso.INSERIMENTO_LAVORATIVO: Postazione.accetta_inserimento,
     TipologiaPercorso.PROGETTO_PERSONALIZZATO: Postazione.accetta_progetto,
+    # Issue 14: the newer types use the position flag of their nearest classic type: an
+    # internship's, a placement at a company's (secondment), simple tasks at a public body's
+    # (public-utility work); a PIP has no position and never asks.
+    TipologiaPercorso.TIROCINIO_INCLUSIONE: Postazione.accetta_tirocinio,
+    TipologiaPercorso.DISTACCO: Postazione.accetta_inserimento,
+    TipologiaPercorso.PUBBLICA_UTILITA: Postazione.accetta_assistenziale,
+    TipologiaPercorso.PIP: Postazione.accetta_progetto,
 }
 
 

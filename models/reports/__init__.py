@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from .common import Periodo
 from .contabilita import registro_fatture, verifica_budget
 from .esiti import indicatori_esito
+from .programmi import distacchi, pip_servizi, pubblica_utilita
 from .semestrale import SEMESTRALE, semestrale
 from .trimestrale import ore_per_comune, percorsi_per_stato, scadenze_mancate, stato_al, trimestrale
 
@@ -25,9 +26,12 @@ __all__ = [
     "SEMESTRALE",
     "Periodo",
     "compute",
+    "distacchi",
     "indicatori_esito",
     "ore_per_comune",
     "percorsi_per_stato",
+    "pip_servizi",
+    "pubblica_utilita",
     "registro_fatture",
     "scadenze_mancate",
     "semestrale",
@@ -45,6 +49,10 @@ KINDS = {
     "esiti": indicatori_esito,
     "registro-fatture": lambda session, periodo, comune_id=None: registro_fatture(
         session, periodo.al.year, comune_id),
+    # Issue 14: the reports of the programme kinds (models/reports/programmi.py).
+    "distacchi": distacchi,
+    "pubblica-utilita": pubblica_utilita,
+    "pip": pip_servizi,
 }
 
 

@@ -3,11 +3,11 @@ the invoice register (DOMAIN.md, "Registro fatture")."""
 
 from __future__ import annotations
 
-from sqlalchemy import case, cast, func, select
+from sqlalchemy import case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..anagrafiche import Comune
-from ..base import StatoFattura
+from ..base import StatoFattura, TipoDocumento
 from ..fatture import Fattura, Pagamento
 from ..money import MONEY
 from ..programmi import Budget, Programma
@@ -43,9 +43,11 @@ def verifica_budget(session: Session, p: Periodo, comune_id: int | None = None):
 def registro_fatture(session: Session, anno: int, comune_id: int | None = None):
     """Issued invoices and credit notes of ``anno`` (drafts have no number: excluded), by number.
 
-    totale = imponibile + iva; pagato = sum of the payments recorded; da_incassare = what the
-    agency still expects: imponibile under split payment (the Comune pays the VAT to the State),
-    else totale, minus pagato. One statement.
+    totale = imponibile + iva + bollo (the stamp duty charged to the Comune); pagato = sum of the
+    payments recorded; da_incassare = what the agency still expects: imponibile under split
+    payment (the Comune pays the VAT to the State), else imponibile + iva, plus the bollo, minus
+    pagato; nothing on a credited invoice or on a credit note (issue 14: the credit note settles
+    the one, and the other is owed to the Comune, not collected). One statement.
     """
     paid = (
         select(Pagamento.fattura_id.label("k"), func.sum(Pagamento.importo).label("pagato"),
@@ -54,7 +56,9 @@ def registro_fatture(session: Session, anno: int, comune_id: int | None = None):
         .subquery()
     )
     pagato = cast(func.coalesce(paid.c.pagato, 0), MONEY)
-    due = case((Fattura.split_payment.is_(True), Fattura.imponibile), else_=Fattura.imponibile + Fattura.iva)
+    bollo = func.coalesce(Fattura.bollo, 0)
+    due = case((Fattura.split_payment.is_(True), Fattura.imponibile), else_=Fattura.imponibile + Fattura.iva) + bollo
+    settled = or_(Fattura.stato == StatoFattura.STORNATA, Fattura.tipo_documento == TipoDocumento.TD04)
     stmt = (
         select(
             Fattura.id.label("fattura_id"),
@@ -64,12 +68,13 @@ def registro_fatture(session: Session, anno: int, comune_id: int | None = None):
             Comune.nome.label("comune"),
             Fattura.imponibile,
             Fattura.iva,
-            cast(Fattura.imponibile + Fattura.iva, MONEY).label("totale"),
+            Fattura.bollo,
+            cast(Fattura.imponibile + Fattura.iva + bollo, MONEY).label("totale"),
             Fattura.split_payment,
             Fattura.stato,
             pagato.label("pagato"),
             paid.c.ultimo_pagamento,
-            cast(due - func.coalesce(paid.c.pagato, 0), MONEY).label("da_incassare"),
+            cast(case((settled, 0), else_=due - func.coalesce(paid.c.pagato, 0)), MONEY).label("da_incassare"),
         )
         .join(Comune, Fattura.comune_id == Comune.id)
         .outerjoin(paid, paid.c.k == Fattura.id)

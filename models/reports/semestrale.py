@@ -6,10 +6,11 @@ from sqlalchemy import Integer, and_, case, cast, exists, func, or_, select, tru
 from sqlalchemy.orm import Session
 
 from ..anagrafiche import EnteOspitante, Postazione
-from ..base import Esito, StatoPercorso, TipologiaPercorso
+from ..base import Esito, StatoPercorso
 from ..money import MONEY, sql_line_gross
 from ..percorsi import Addebito, Percorso
 from ..programmi import VoceListino
+from ..tipologie import INTERNSHIPS
 from .common import Periodo, active_in, between, count_if, per_comune, with_total
 
 S = StatoPercorso
@@ -29,7 +30,7 @@ def _path_figures(p: Periodo):
     - prese_in_carico: intake date in the period;
     - percorsi_in_postazione: at a position for at least one day of the period (start on or
       before its end, no end or end on or after its start);
-    - tirocini_avviati: internships with start date in the period;
+    - tirocini_avviati: internships (extracurricular or social-inclusion) with start date in the period;
     - assunzioni: hiring date in the period;
     - conclusi_assunti / conclusi_non_assunti / interrotti / ritirati: now in that final state
       (concluded with that outcome) with end date in the period.
@@ -46,7 +47,7 @@ def _path_figures(p: Periodo):
             count_if(between(Percorso.data_segnalazione, p)).label("segnalazioni"),
             count_if(between(Percorso.data_presa_in_carico, p)).label("prese_in_carico"),
             count_if(active_in(p)).label("percorsi_in_postazione"),
-            count_if(and_(Percorso.tipologia == TipologiaPercorso.TIROCINIO,
+            count_if(and_(Percorso.tipologia.in_(INTERNSHIPS),
                         between(Percorso.data_avvio, p))).label("tirocini_avviati"),
             count_if(between(Percorso.data_assunzione, p)).label("assunzioni"),
             *[count_if(and_(Percorso.stato == stato, esito, between(Percorso.data_fine, p))).label(name)

@@ -26,6 +26,7 @@ from ..base import StatoPercorso, StatoVoucher, TipologiaPercorso, TipoOre
 from ..percorsi import Ore, Percorso, Voucher
 from ..programmi import Programma
 from ..queries import activation_due, intake_due
+from ..tipologie import CLASSIC
 from .common import Periodo, between, count_if, per_comune, with_total
 
 S = StatoPercorso
@@ -56,9 +57,17 @@ def stato_al(day: dt.date):
     )
 
 
+def report_types(rows) -> list[TipologiaPercorso]:
+    """The path types the by-type table shows: the four classic ones, and any other with paths
+    (the table of ``percorsi_per_stato`` counts every type; the others stay out of sight)."""
+    total = rows[-1] if rows else {}
+    return [t for t in TipologiaPercorso if t in CLASSIC or (total.get(t.name) or 0) > 0]
+
+
 def percorsi_per_stato(session: Session, p: Periodo, comune_id: int | None = None):
     """Paths referred by the end of the period, by state on the last day (``stato_al``) and by
-    type: one row per state with a count per type and ``totale``; then the total row."""
+    type: one row per state with a count per type and ``totale``; then the total row. The
+    columns are the types of ``report_types``."""
     inner = select(stato_al(p.al).label("stato"), Percorso.tipologia).where(Percorso.data_segnalazione <= p.al)
     if comune_id:
         inner = inner.where(Percorso.comune_id == comune_id)
@@ -70,7 +79,9 @@ def percorsi_per_stato(session: Session, p: Periodo, comune_id: int | None = Non
         *[cast(count_if(inner.c.tipologia == t), Integer).label(t.name) for t in TipologiaPercorso],
         cast(func.count(), Integer).label("totale"),
     ).group_by(inner.c.stato)
-    return session.execute(with_total(stmt, ("stato", "posizione"), ("posizione",))).mappings().all()
+    rows = session.execute(with_total(stmt, ("stato", "posizione"), ("posizione",))).mappings().all()
+    shown = {"stato", "posizione", "ordine", "totale", *(t.name for t in report_types(rows))}
+    return [{k: v for k, v in row.items() if k in shown} for row in rows]
 
 
 def ore_per_comune(session: Session, p: Periodo, comune_id: int | None = None):
@@ -138,8 +149,10 @@ def scadenze_mancate(session: Session, p: Periodo, comune_id: int | None = None)
 
 def trimestrale(session: Session, p: Periodo, comune_id: int | None = None) -> dict:
     """Quarterly report to the PAL manager: three statements."""
+    stati = percorsi_per_stato(session, p, comune_id)
     return {
-        "stati": percorsi_per_stato(session, p, comune_id),
+        "tipologie": report_types(stati),
+        "stati": stati,
         "ore": ore_per_comune(session, p, comune_id),
         "scadenze": scadenze_mancate(session, p, comune_id),
     }

@@ -4,6 +4,9 @@ The builder is pure: ``build_xml(agenzia, documento)`` takes plain dataclasses a
 XML bytes; ``documento_from(fattura)`` reads an issued ``Fattura`` (lines and Comune loaded)
 into that data. Rules: Agenzia delle Entrate, "Specifiche tecniche FatturaPA 1.2.2" and the
 schema in shared/fatturapa; split payment is EsigibilitaIVA "S" (art. 17-ter DPR 633/72).
+A line without VAT carries its Natura (N4 for exempt training, art. 10 DPR 633/72), the summary
+is one DatiRiepilogo per rate and per Natura, and the stamp duty of a document above EUR 77.47
+outside VAT is DatiBollo (bollo virtuale, models/money.py).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from xml.etree import ElementTree as ET
 
 from stdnum.it import iva as partita_iva
 
-from models.operations.fatture import vat_summary
+from models.operations.fatture import summary_by_nature
 
 NAMESPACE = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"
 FORMATO = "FPA12"
@@ -103,6 +106,9 @@ class Riga:
     prezzo_unitario: Decimal
     importo: Decimal
     aliquota: Decimal
+    #: FatturaPA Natura code of a line without VAT ("N4"), and its legal reference.
+    natura: str | None = None
+    riferimento_normativo: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,8 +121,8 @@ class Documento:
     data: dt.date
     cliente: Cliente
     righe: tuple[Riga, ...]
-    #: rate -> (taxable, VAT)
-    riepilogo: dict[Decimal, tuple[Decimal, Decimal]]
+    #: (rate, Natura code or None) -> (taxable, VAT)
+    riepilogo: dict[tuple[Decimal, str | None], tuple[Decimal, Decimal]]
     #: The document's taxable and VAT totals: the snapshot stored when it was issued.
     imponibile: Decimal
     imposta: Decimal
@@ -128,11 +134,23 @@ class Documento:
     contratto: str | None = None
     #: The invoice a credit note reverses: (number, date).
     collegata: tuple[str, dt.date] | None = None
+    #: The stamp duty (bollo virtuale), charged to the Comune; None when not due.
+    bollo: Decimal | None = None
+
+    @property
+    def totale(self) -> Decimal:
+        return self.imponibile + self.imposta + (self.bollo or 0)
 
     @property
     def da_pagare(self) -> Decimal:
-        """Split payment: the Comune pays the agency the taxable only."""
-        return self.imponibile if self.split_payment else self.imponibile + self.imposta
+        """Split payment: the Comune pays the agency the taxable only (and the stamp duty)."""
+        due = self.imponibile if self.split_payment else self.imponibile + self.imposta
+        return due + (self.bollo or 0)
+
+    def riferimento(self, natura: str) -> str | None:
+        """The legal reference of the first line of Natura ``natura``."""
+        return next((r.riferimento_normativo for r in self.righe
+                     if r.natura == natura and r.riferimento_normativo), None)
 
 
 def progressivo(doc_id: int) -> str:
@@ -222,7 +240,11 @@ def _body(root, agenzia: Agenzia, doc: Documento) -> None:
     _sub(gd, "Divisa", "EUR")
     _sub(gd, "Data", doc.data.isoformat())
     _sub(gd, "Numero", latin(doc.numero, 20))
-    _sub(gd, "ImportoTotaleDocumento", _amount(doc.imponibile + doc.imposta))
+    if doc.bollo:
+        bollo = _sub(gd, "DatiBollo")
+        _sub(bollo, "BolloVirtuale", "SI")
+        _sub(bollo, "ImportoBollo", _amount(doc.bollo))
+    _sub(gd, "ImportoTotaleDocumento", _amount(doc.totale))
     _sub(gd, "Causale", latin(doc.causale, 200))
     if doc.cig or doc.cup:
         _correlato(generali, "DatiContratto", doc.contratto or doc.numero, cig=doc.cig, cup=doc.cup)
@@ -240,11 +262,21 @@ def _body(root, agenzia: Agenzia, doc: Documento) -> None:
         _sub(linea, "PrezzoUnitario", _amount(r.prezzo_unitario))
         _sub(linea, "PrezzoTotale", _amount(r.importo))
         _sub(linea, "AliquotaIVA", _amount(r.aliquota))
-    for rate, (taxable, vat) in doc.riepilogo.items():
+        if r.natura:
+            _sub(linea, "Natura", r.natura)
+    for (rate, natura), (taxable, vat) in doc.riepilogo.items():
         riepilogo = _sub(beni, "DatiRiepilogo")
         _sub(riepilogo, "AliquotaIVA", _amount(rate))
+        if natura:
+            _sub(riepilogo, "Natura", natura)
         _sub(riepilogo, "ImponibileImporto", _amount(taxable))
         _sub(riepilogo, "Imposta", _amount(vat))
+        if natura:
+            # No VAT, so no "esigibilita"; the summary says which law leaves it out.
+            reference = doc.riferimento(natura)
+            if reference:
+                _sub(riepilogo, "RiferimentoNormativo", latin(reference, 100))
+            continue
         _sub(riepilogo, "EsigibilitaIVA", "S" if doc.split_payment else "I")
         if doc.split_payment:
             _sub(riepilogo, "RiferimentoNormativo", "Scissione dei pagamenti art. 17-ter DPR 633/72")
@@ -297,9 +329,12 @@ def documento_from(f) -> Documento:
     righe = tuple(
         Riga(descrizione=r.descrizione, quantita=r.quantita,
              unita=r.voce_listino.unita if r.voce_listino else None,
-             prezzo_unitario=r.prezzo_unitario, importo=r.importo, aliquota=r.aliquota_iva)
+             prezzo_unitario=r.prezzo_unitario, importo=r.importo, aliquota=r.aliquota_iva,
+             natura=r.natura.codice if r.natura else None, riferimento_normativo=r.riferimento_normativo)
         for r in f.righe
     )
+    riepilogo = {(rate, natura.codice if natura else None): figures
+                 for (rate, natura), figures in summary_by_nature(f.righe).items()}
     periodo = f"dal {f.periodo_dal:%d/%m/%Y} al {f.periodo_al:%d/%m/%Y}"
     collegata = None
     if f.tipo_documento.name == "TD04":
@@ -312,7 +347,7 @@ def documento_from(f) -> Documento:
         causale += " - Scissione dei pagamenti art. 17-ter DPR 633/72"
     return Documento(
         id=f.id, tipo=f.tipo_documento.name, numero=_numero(f), data=f.data, cliente=cliente,
-        righe=righe, riepilogo=vat_summary(f.righe), imponibile=f.imponibile, imposta=f.iva,
+        righe=righe, riepilogo=riepilogo, imponibile=f.imponibile, imposta=f.iva, bollo=f.bollo,
         split_payment=bool(f.split_payment),
         causale=causale, cig=f.cig, cup=f.cup, contratto=f.programma.nome, collegata=collegata,
     )

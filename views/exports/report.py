@@ -18,6 +18,9 @@ TITOLI = {
     "budget": _l("Budget verification"),
     "esiti": _l("Outcome indicators"),
     "registro-fatture": _l("Invoice register"),
+    "distacchi": _l("Secondments: outcomes and hours"),
+    "pubblica-utilita": _l("Public-utility work"),
+    "pip": _l("PIP services: delivered against planned"),
 }
 
 
@@ -71,11 +74,11 @@ SEMESTRALE = [
     Colonna("ritirati", _l("Withdrawn")),
     Colonna("budget_utilizzato", _l("Budget used"), "euro", 16),
 ]
-STATI = [
-    Colonna("stato", _l("State"), "text", 22),
-    *[Colonna(t.name, _l(t.value)) for t in TipologiaPercorso],
-    Colonna("totale", _l("Total")),
-]
+def stati(tipologie) -> list[Colonna]:
+    """The columns of the paths-by-state table: a count per path type offered."""
+    return [Colonna("stato", _l("State"), "text", 22),
+            *[Colonna(t.name, _l(t.value)) for t in tipologie],
+            Colonna("totale", _l("Total"))]
 ORE = [
     COMUNE,
     Colonna("ore_presenza", _l("Attendance hours"), "hours"),
@@ -119,6 +122,41 @@ REGISTRO = [
     Colonna("pagato", _l("Paid"), "euro"),
     Colonna("ultimo_pagamento", _l("Last payment"), "date", 12),
     Colonna("da_incassare", _l("To be collected"), "euro"),
+    Colonna("bollo", _l("Stamp duty"), "euro", 10),
+]
+
+
+DISTACCHI = [
+    Colonna("lavoratori", _l("Workers involved")),
+    Colonna("percorsi", _l("Secondments")),
+    Colonna("conclusi", _l("Concluded")),
+    Colonna("assunti", _l("Hired")),
+    Colonna("rientri", _l("Back to the cooperative"), width=16),
+    Colonna("quota_assunti", _l("Share hired"), "pct"),
+    Colonna("imprese", _l("Companies")),
+    Colonna("ore", _l("Hours recorded"), "hours"),
+    Colonna("sotto", _l("Below the hour band"), width=16),
+    Colonna("in_fascia", _l("Within the hour band"), width=16),
+    Colonna("oltre", _l("Above the hour band"), width=16),
+]
+PUBBLICA_UTILITA = [
+    COMUNE,
+    Colonna("persone", _l("People")),
+    Colonna("percorsi", _l("Paths")),
+    Colonna("ore_presenza", _l("Attendance hours"), "hours"),
+    Colonna("ore_lavoro", _l("Hours of work delivered"), "hours", 16),
+    Colonna("importo", _l("Amount"), "euro", 15),
+    Colonna("fatturato", _l("Invoiced"), "euro", 15),
+]
+PIP = [
+    Colonna("servizio", _l("Catalogue service"), "text", 34),
+    Colonna("piani", _l("Plans")),
+    Colonna("prevista", _l("Planned"), "hours"),
+    Colonna("erogata_periodo", _l("Delivered in the period"), "hours", 16),
+    Colonna("erogata", _l("Delivered to date"), "hours", 16),
+    Colonna("residua", _l("Remaining"), "hours"),
+    Colonna("importo_previsto", _l("Planned amount"), "euro", 15),
+    Colonna("importo_erogato", _l("Delivered amount"), "euro", 15),
 ]
 
 
@@ -146,7 +184,8 @@ def tabelle(kind: str, data) -> list[Tabella]:
         return [_tabella(TITOLI[kind], SEMESTRALE, data)]
     if kind == "trimestrale":
         return [
-            _tabella(_l("Paths by state and type at period end"), STATI, data["stati"]),
+            _tabella(_l("Paths by state and type at period end"),
+                     stati(data.get("tipologie", TipologiaPercorso)), data["stati"]),
             _tabella(_l("Hours in the period"), ORE, data["ore"]),
             _tabella(_l("Deadlines missed"), SCADENZE, data["scadenze"]),
         ]
@@ -163,6 +202,17 @@ def tabelle(kind: str, data) -> list[Tabella]:
         ]
     if kind == "registro-fatture":
         return [_tabella(TITOLI[kind], REGISTRO, data)]
+    if kind == "distacchi":
+        categoria = Colonna("descrizione", _l("Disadvantage category"), "text", 26)
+        per_categoria = [{**r, "descrizione": r["descrizione"] or gettext("none")} for r in data["categorie"]]
+        return [
+            _tabella(_l("Total"), DISTACCHI, data["totale"]),
+            _tabella(_l("By disadvantage category"), [categoria, *DISTACCHI], per_categoria),
+        ]
+    if kind == "pubblica-utilita":
+        return [_tabella(TITOLI[kind], PUBBLICA_UTILITA, data)]
+    if kind == "pip":
+        return [_tabella(TITOLI[kind], PIP, data)]
     raise KeyError(kind)
 
 
