@@ -197,6 +197,32 @@ def standalone_app(fresh_database_url):
         db.engine.dispose()
 
 
+#: Debian's chromium (never a downloaded browser) and the flags a closed network needs.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless chromium for every browser test of the run; each test opens a fresh
+    context (cookies, storage) in it. Skips where chromium or Playwright is missing."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture
 def session(app):
     """A session in an app context, for tests that make no requests."""

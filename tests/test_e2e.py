@@ -12,6 +12,7 @@ Skipped only when /usr/bin/chromium or the playwright package is missing (.ci/ru
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -32,15 +33,6 @@ from . import factories as f
 from .conftest import app_config
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: Playwright's default timeout for actions and expectations (ms): generous for slow CI machines.
 TIMEOUT = 30_000
 SURNAME = "Fontanaverde"
@@ -48,7 +40,7 @@ SURNAME = "Fontanaverde"
 if not CHROMIUM.exists():
     pytest.skip(f"end-to-end test needs Debian's chromium at {CHROMIUM}", allow_module_level=True)
 try:
-    from playwright.sync_api import Dialog, Page, expect, sync_playwright
+    from playwright.sync_api import Dialog, Page, expect
 except ImportError:  # pragma: no cover - installed by the dev extra
     pytest.skip(
         "end-to-end test needs the playwright package (pip install -e .[dev])",
@@ -170,29 +162,23 @@ def csp_violations() -> list[str]:
 
 
 @pytest.fixture
-def page(live_server, dialogs, csp_violations):
-    """A fresh page in headless Debian chromium; every confirm() is accepted (and noted)."""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            context = browser.new_context(base_url=live_server.url, locale="it-IT")
-            context.set_default_timeout(TIMEOUT)
-            expect.set_options(timeout=TIMEOUT)
-            page = context.new_page()
+def page(chromium, live_server, dialogs, csp_violations):
+    """A fresh page (a new context) in the run's headless chromium; every confirm() is
+    accepted (and noted)."""
+    context = chromium.new_context(base_url=live_server.url, locale="it-IT")
+    context.set_default_timeout(TIMEOUT)
+    expect.set_options(timeout=TIMEOUT)
+    page = context.new_page()
 
-            def accept(dialog: Dialog) -> None:
-                dialogs.append(dialog.message)
-                dialog.accept()
+    def accept(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
 
-            page.on("dialog", accept)
-            page.on("console", lambda m: csp_violations.append(f"{page.url}: {m.text}")
-                    if "Content Security Policy" in m.text else None)
-            yield page
-            context.close()
-        finally:
-            browser.close()
+    page.on("dialog", accept)
+    page.on("console", lambda m: csp_violations.append(f"{page.url}: {m.text}")
+            if "Content Security Policy" in m.text else None)
+    yield page
+    context.close()
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -458,12 +444,12 @@ def test_referral_to_hiring_in_a_real_browser(live_server, page, dialogs, csp_vi
 
 
 def _shot(page: Page, tmp_path: Path, name: str) -> None:
-    """A screenshot of the page, under $SHOTS_DIR when set (to look at), else the test's folder."""
-    import os
-
-    folder = Path(os.environ.get("SHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    """A screenshot of the page to look at, under $SHOTS_DIR; none when it is not set (a
+    full-page screenshot costs the suite a second of CPU)."""
+    if os.environ.get("SHOTS_DIR"):
+        folder = Path(os.environ["SHOTS_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def test_import_of_people_with_a_mapping_step_in_a_real_browser(live_server, page, dialogs, tmp_path):

@@ -21,6 +21,7 @@ from seed.codici import make_codice_fiscale
 
 from . import factories as f
 from .test_e2e import (  # noqa: F401  (fixtures)
+    _shot,
     csp_violations,
     dialogs,
     expect,
@@ -78,7 +79,7 @@ def _prepare(app, today):
         return invoice.id, active.id
 
 
-def test_dates_typed_pasted_and_picked_are_stored_as_meant(live_server, page):
+def test_dates_typed_pasted_and_picked_are_stored_as_meant(live_server, page, tmp_path):
     app, today = live_server.app, clock.today()
     invoice_id, active_id = _prepare(app, today)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
@@ -97,7 +98,7 @@ def test_dates_typed_pasted_and_picked_are_stored_as_meant(live_server, page):
     expect(calendar).to_be_visible()
     expect(calendar.locator(".data-it-title")).to_have_text(re.compile("marzo 1988", re.I))
     expect(calendar.locator("th").first).to_have_text(re.compile("lun", re.I))  # Monday first
-    page.screenshot(path="/tmp/dates-shots/e2e-persona-calendar.png")
+    _shot(page, tmp_path, "e2e-persona-calendar")
     page.keyboard.press("Tab")
     pick_select2(page, "sesso", live_server.tr("female"), "F")
     pick_ajax(page, "comune_residenza", "Sarez", "Sarezzo")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from flask_babel import gettext
-from playwright.sync_api import expect, sync_playwright  # noqa: E402  (test_e2e skips without it)
+from playwright.sync_api import expect  # noqa: E402  (test_e2e skips without it)
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -31,7 +31,7 @@ from models.calendario import default_grid_month
 
 from . import factories as f
 from .conftest import app_config
-from .test_e2e import CHROMIUM, CHROMIUM_ARGS, TIMEOUT, login, logout, pick_ajax
+from .test_e2e import TIMEOUT, login, logout, pick_ajax
 
 
 @dataclass
@@ -99,20 +99,14 @@ def live(fresh_database_url):
 
 
 @pytest.fixture
-def page(live):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            context = browser.new_context(base_url=live[1], locale="it-IT",
-                                          viewport={"width": 1500, "height": 900})
-            context.set_default_timeout(TIMEOUT)
-            expect.set_options(timeout=TIMEOUT)
-            page = context.new_page()
-            page.on("dialog", lambda d: d.accept())
-            yield page
-            context.close()
-        finally:
-            browser.close()
+def page(chromium, live):
+    context = chromium.new_context(base_url=live[1], locale="it-IT", viewport={"width": 1500, "height": 900})
+    context.set_default_timeout(TIMEOUT)
+    expect.set_options(timeout=TIMEOUT)
+    page = context.new_page()
+    page.on("dialog", lambda d: d.accept())
+    yield page
+    context.close()
 
 
 def shot(page, tmp_path: Path, name: str) -> None:

@@ -39,7 +39,6 @@ from . import factories as f
 from .conftest import app_config
 from .test_e2e import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     TIMEOUT,
     LiveServer,
     expect_flash,
@@ -51,7 +50,7 @@ from .test_e2e import (
 SHOTS = Path("/tmp/programmi-shots")
 
 try:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 except ImportError:  # pragma: no cover - test_e2e skips the module first
     pytest.skip("needs playwright", allow_module_level=True)
 if not CHROMIUM.exists():  # pragma: no cover
@@ -120,21 +119,15 @@ def live_server(fresh_database_url):
 
 
 @pytest.fixture
-def page(live_server):
-    """Headless Debian chromium asked to speak Italian; every confirm() is accepted."""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, "--lang=it-IT"],
-                                    headless=True)
-        try:
-            context = browser.new_context(base_url=live_server.url, locale="it-IT")
-            context.set_default_timeout(TIMEOUT)
-            expect.set_options(timeout=TIMEOUT)
-            page = context.new_page()
-            page.on("dialog", lambda dialog: dialog.accept())
-            yield page
-            context.close()
-        finally:
-            browser.close()
+def page(chromium, live_server):
+    """A fresh Italian context in the run's headless chromium; every confirm() is accepted."""
+    context = chromium.new_context(base_url=live_server.url, locale="it-IT")
+    context.set_default_timeout(TIMEOUT)
+    expect.set_options(timeout=TIMEOUT)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    yield page
+    context.close()
 
 
 def set_date(page, selector: str, day: dt.date) -> None:
