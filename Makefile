@@ -39,12 +39,12 @@ SCALE_PG ?= $(PG_SERVER)/scale
 BENCH_ARGS ?=
 
 scale: install
-	rm -f instance/scale.db
+	$(PY) -m benchmarks.database $(SCALE_DB)
 	DATABASE_URL=$(SCALE_DB) $(FLASK) db upgrade
 	DATABASE_URL=$(SCALE_DB) $(FLASK) seed scale --factor $(FACTOR)
 
 scale-pg: install
-	$(PY) -c "import sqlalchemy as sa; c = sa.create_engine('$(PG_SERVER)/postgres', isolation_level='AUTOCOMMIT').connect(); c.exec_driver_sql('DROP DATABASE IF EXISTS scale'); c.exec_driver_sql('CREATE DATABASE scale')"
+	$(PY) -m benchmarks.database $(SCALE_PG)
 	DATABASE_URL=$(SCALE_PG) $(FLASK) db upgrade
 	DATABASE_URL=$(SCALE_PG) $(FLASK) seed scale --factor $(FACTOR)
 

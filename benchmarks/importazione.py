@@ -103,20 +103,13 @@ def job_import(url: str, path: str, dry_run: bool) -> dict:
 def prepare(url: str, fresh: bool) -> None:
     """The schema (from the models) and the Comune the rows name."""
     import sqlalchemy as sa
-    from sqlalchemy.engine import make_url
 
     from app import create_app
+    from benchmarks.database import empty_database
     from models import Comune, db
 
-    parsed = make_url(url)
-    if fresh and parsed.get_backend_name() == "sqlite" and parsed.database:
-        Path(parsed.database).unlink(missing_ok=True)
-    elif fresh:
-        server = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with server.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-            conn.exec_driver_sql(f'CREATE DATABASE "{parsed.database}"')
-        server.dispose()
+    if fresh:
+        empty_database(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "GC_FREEZE": False})
     with app.app_context():
         db.create_all()

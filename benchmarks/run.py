@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import platform
 import sqlite3
+import sys
 import tempfile
 import time
 import warnings
@@ -39,7 +40,10 @@ from flask_login import FlaskLoginClient, login_user
 from sqlalchemy import event, extract, func, select
 from sqlalchemy.engine import make_url
 
-from app import create_app
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app import create_app  # noqa: E402
+from benchmarks.database import shown  # noqa: E402
 from models import RUOLI, DomainError, Ruolo, Utente, clock, db
 from models.anagrafiche import Comune, EnteOspitante, Persona
 from models.audit import RegistroAudit
@@ -216,7 +220,7 @@ def header(app: Flask, url: str) -> str:
     versions = f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
     if dialect.name == "postgresql":
         versions += f", PostgreSQL {server}"
-    return (f"{dialect.name} ({make_url(url).database}) | {counts} | {versions} | "
+    return (f"{shown(url)} | {counts} | {versions} | "
             f"{clock.now():%Y-%m-%d %H:%M}")
 
 
@@ -248,6 +252,19 @@ def filter_url(view, facts: Facts) -> str | None:
     raise SystemExit(f"{view.endpoint}: no {kind} filter on {column}")
 
 
+def comune_filter_url(view, facts: Facts) -> str | None:
+    """The list filtered by one Comune's name through a relation (a person's residence, a
+    path's referring Comune, an invoice's Comune...), where the list has such a filter."""
+    if view.endpoint == "comune" or FILTERS.get(view.endpoint, ("",))[0] == "comune.nome":
+        return None  # the Comune list itself; lists whose typical filter is already this one
+    for arg, (_, flt) in (view._filter_args or {}).items():
+        column = getattr(flt, "column", None)
+        if (type(flt).__name__ == "FilterEqual" and getattr(column, "name", None) == "nome"
+                and getattr(getattr(column, "table", None), "name", None) == "comune"):
+            return url_for(f"{view.endpoint}.index_view", **{f"flt0_{arg}": facts.values["comune"]})
+    return None
+
+
 def search_term(view) -> str | None:
     """The most frequent value of the first searchable column (its first word)."""
     if not view.column_searchable_list:
@@ -266,6 +283,8 @@ def list_pages(view, role: str, facts: Facts) -> list[Page]:
     pages = [Page(f"{tag}: first page", role, url_for(index))]
     if url := filter_url(view, facts):
         pages.append(Page(f"{tag}: filter {FILTERS[ep][0]}", role, url))
+    if url := comune_filter_url(view, facts):
+        pages.append(Page(f"{tag}: filter by Comune", role, url))
     if term := search_term(view):
         pages.append(Page(f"{tag}: search {term!r}", role, url_for(index, search=term)))
     login_user(db.session.get(Utente, facts.users[role]))
@@ -404,8 +423,8 @@ def measure(client, page: Page, meter: SqlMeter, repeat: int) -> PageResult:
                       percentile(cursor, 0.5) * 1e3, sql * 1e3, max(counts), slowest)
 
 
-def run_pages(app: Flask, facts: Facts, repeat: int) -> list[PageResult]:
-    pages = all_pages(app, facts)
+def run_pages(app: Flask, facts: Facts, repeat: int, only: str | None = None) -> list[PageResult]:
+    pages = [p for p in all_pages(app, facts) if not only or only in p.name]
     with app.app_context():
         meter = SqlMeter(db.engine)
         clients = {r: app.test_client(user=db.session.get(Utente, uid))
@@ -604,6 +623,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="default: $DATABASE_URL, else sqlite:///instance/scale.db")
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page")
     parser.add_argument("--only", choices=("pages", "exports"))
+    parser.add_argument("--pages", metavar="TEXT", help="only the pages whose name contains TEXT")
     parser.add_argument("--markdown", action="store_true", help="Markdown tables")
     parser.add_argument("--show-sql", action="store_true", help="the slowest statement per page")
     args = parser.parse_args(argv)
@@ -612,7 +632,7 @@ def main(argv: list[str] | None = None) -> None:
     print(header(app, url), end="\n\n")
     facts = gather_facts(app)
     if args.only in (None, "pages"):
-        results = run_pages(app, facts, max(args.repeat, 1))
+        results = run_pages(app, facts, max(args.repeat, 1), args.pages)
         print(page_table(results, args.markdown))
         if args.show_sql:
             print(slowest_sql(results))

@@ -115,3 +115,38 @@ def test_an_unknown_enum_filter_value_is_refused_not_a_server_error(client_for):
     assert "NOPE" in r.get_data(as_text=True)  # named in the flashed "invalid value" message
     assert client.get("/admin/persona/?flt0_sesso_equals=XX").status_code == 200
     assert client.get("/admin/percorso/?flt0_stato_equals=ATTIVO").status_code == 200
+
+
+def test_a_list_filtered_by_the_paths_comune_follows_the_keys_not_a_join(client_for, app, world):
+    """Hours, diary, charges filtered by the referring Comune: the right rows and count, with
+    the filter as nested IN subqueries (no outer join that reads the whole table)."""
+    with app.app_context():
+        s = db.session
+        programma, persona = s.get(Programma, world.programma), s.get(Persona, world.persona)
+        here, there = s.get(Comune, world.comune), f.make_comune(s, nome="Altrove")
+        mine = f.make_percorso(s, persona, here, programma)
+        other = f.make_percorso(s, persona, there, programma)
+        for day in (3, 4):
+            f.make_ore(s, mine, data=dt.date(2025, 3, day))
+        f.make_ore(s, other, data=dt.date(2025, 3, 5))
+        s.commit()
+        nome = here.nome
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda conn, cur, stmt, *a: statements.append(stmt)  # noqa: E731
+    from sqlalchemy import event
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        html = client_for("operatore").get(
+            f"/admin/ore/?flt0_comune_equals={nome}").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert "Elenco (2)" in html
+    assert "03/03/2025" in html and "04/03/2025" in html and "05/03/2025" not in html
+    filtered = [s for s in statements if "comune.nome = ?" in s or "comune.nome = %(" in s]
+    assert len(filtered) == 2  # the count and the page
+    assert all("IN (SELECT comune.id" in s for s in filtered)
+    count = next(s for s in filtered if "count(*)" in s)
+    assert "JOIN" not in count

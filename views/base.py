@@ -32,6 +32,7 @@ from models.operations.anagrafiche import require_unique
 
 from .converters import ItFilterConverter, ItModelConverter
 from .fields import ConsoleForm, record_link
+from .filters import semi_join_condition
 from .formatting import IT_DETAIL_TYPES, IT_EXPORT_TYPES, IT_TYPES, money
 from .scoping import (
     CappedCountQuery,
@@ -255,6 +256,23 @@ class RoleModelView(RoleGate, ModelView):
         if count_query is not None:
             count_query = count_query.filter(clause)
         return query.filter(clause), count_query, joins, count_joins
+
+    def _apply_filters(self, query, count_query, joins, count_joins, filters):
+        """A filter on a related model's column (hours by the path's Comune) as a semi-join
+        (views/filters.py), in the list and in its count; the others as Flask-Admin has them."""
+        rest = []
+        for idx, name, value in filters:
+            flt = self._filters[idx]
+            key = getattr(flt, "key_name", None) or getattr(flt, "column", None)
+            path = self._filter_joins.get(key) if key is not None else None
+            cond = semi_join_condition(path, flt, flt.clean(value)) if path else None
+            if cond is None:
+                rest.append((idx, name, value))
+                continue
+            query = query.filter(cond)
+            if count_query is not None:
+                count_query = count_query.filter(cond)
+        return super()._apply_filters(query, count_query, joins, count_joins, rest)
 
     def get_list(self, page, *args, **kwargs):
         # ?page=-3 would be a negative OFFSET: PostgreSQL refuses it with a 500.

@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import url_for
+from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import MANYTOONE, InstrumentedAttribute
 
 YES = (("1", _l("yes")),)
 IS = _l("is")
@@ -56,6 +59,44 @@ class MonthFilter(BaseSQLAFilter):
 
     def operation(self):
         return self._operation
+
+
+#: Filters that also match a row whose related record is missing (outer-join semantics):
+#: they keep Flask-Admin's join.
+_NEEDS_OUTER_JOIN = (sqla_filters.FilterEmpty,)
+
+
+def _many_to_one(item) -> tuple | None:
+    """(local column, remote column) of a many-to-one relationship on one column, else None."""
+    if not isinstance(item, InstrumentedAttribute):
+        return None
+    prop = getattr(item, "property", None)
+    if getattr(prop, "direction", None) is not MANYTOONE or len(prop.local_remote_pairs) != 1:
+        return None
+    return prop.local_remote_pairs[0]
+
+
+def semi_join_condition(path, flt, value):
+    """The filter ``flt`` on a related model's column as nested IN subqueries along the
+    many-to-one ``path`` (e.g. hours -> path -> Comune: ``percorso_id IN (SELECT id FROM
+    percorso WHERE comune_id IN (SELECT id FROM comune WHERE nome = ?))``), or None when
+    the path is not made of such links or the filter needs a join.
+
+    Flask-Admin joins the path with LEFT OUTER JOINs, in the list and in its count: the
+    database then reads the whole long table (2M hour rows) before filtering. The nested
+    IN starts from the few matching records and follows the foreign-key indexes instead.
+    """
+    if not path or isinstance(flt, _NEEDS_OUTER_JOIN):
+        return None
+    links = [_many_to_one(item) for item in path]
+    if any(link is None for link in links):
+        return None
+    inner = flt.apply(select(links[-1][1]), value, None)
+    for (local, _remote), (_next_local, next_remote) in zip(
+        reversed(links[1:]), reversed(links[:-1]), strict=True
+    ):
+        inner = select(next_remote).where(local.in_(inner))
+    return links[0][0].in_(inner)
 
 
 def _column_key(flt) -> str:
