@@ -209,7 +209,7 @@ def test_tutoring_hours_in_the_console_become_charges(client_for, world, ctx):
     data = {f"{c}{d}": "" for d in range(1, 32)}
     data.update({f"{c}13": "2", f"{c}14": "2"})
     r = client_for("operatore").post(url, data=data, follow_redirects=True)
-    assert "Restano solo 1 ore di affiancamento delle 3" in r.get_data(as_text=True)
+    assert "Ore di affiancamento ancora disponibili: 1 delle 3" in r.get_data(as_text=True)
     data[f"{c}14"] = "1"
     client_for("operatore").post(url, data=data)
     with ctx():
