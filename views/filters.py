@@ -12,6 +12,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import MANYTOONE, InstrumentedAttribute
 
+from models.queries.ricerca import among
+
 YES = (("1", _l("yes")),)
 IS = _l("is")
 IN_MONTH = _l("in the month (YYYY-MM)")
@@ -84,7 +86,9 @@ def semi_join_condition(path, flt, value):
 
     Flask-Admin joins the path with LEFT OUTER JOINs, in the list and in its count: the
     database then reads the whole long table (2M hour rows) before filtering. The nested
-    IN starts from the few matching records and follows the foreign-key indexes instead.
+    IN starts from the few matching records and follows the foreign-key indexes instead
+    (on PostgreSQL the outer one as ``= ANY(ARRAY(...))``, see ``among``: otherwise it walks the
+    list's date index backwards testing every row, 1.1 s for the busiest Comune's hours).
     """
     if not path or isinstance(flt, _NEEDS_OUTER_JOIN):
         return None
@@ -96,7 +100,7 @@ def semi_join_condition(path, flt, value):
         reversed(links[1:]), reversed(links[:-1]), strict=True
     ):
         inner = select(next_remote).where(local.in_(inner))
-    return links[0][0].in_(inner)
+    return among(links[0][0], inner)
 
 
 def _column_key(flt) -> str:
