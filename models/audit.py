@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from . import clock
 from .base import Base
+from .bulk import insert_rows
 from .utenti import Utente
 
 #: Columns never copied into the log: secrets, and login bookkeeping that is not an edit.
@@ -165,7 +166,7 @@ def log_inserted(session: Session, model, rows: list[dict], ids: list, describe:
         }
         for pk, row in zip(ids, rows, strict=True)
     ]
-    session.connection().execute(RegistroAudit.__table__.insert(), entries)
+    insert_rows(session, RegistroAudit.__table__, entries)
 
 
 @event.listens_for(Session, "after_flush")

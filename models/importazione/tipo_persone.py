@@ -12,7 +12,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask_babel import gettext
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from stdnum.it import codicefiscale
 
@@ -20,6 +20,7 @@ from .. import validation as v
 from ..anagrafiche import CategoriaSvantaggio, Persona
 from ..audit import log_inserted
 from ..base import N_, CondizioneOccupazionale, Sesso
+from ..bulk import insert_rows
 from ..errors import DomainError
 from ..scoping import comune_filter
 from . import riferimenti as ref
@@ -168,10 +169,10 @@ class Persone(TipoImport):
         """New people without categories: one INSERT for the chunk, and their audit rows."""
         if not rows:
             return
-        # A plain executemany (psycopg pipelines it), then the ids in one SELECT: an INSERT ...
-        # RETURNING of the chunk would be one statement with thousands of parameters, which
-        # psycopg parses in Python every time.
-        ctx.session.execute(insert(Persona), rows)
+        # COPY on PostgreSQL, an executemany elsewhere (models/bulk.py), then the ids in one
+        # SELECT: an INSERT ... RETURNING of the chunk would be one statement with thousands of
+        # parameters, which psycopg parses in Python every time.
+        insert_rows(ctx.session, Persona.__table__, rows)
         ids = dict(ctx.session.execute(select(Persona.codice_fiscale, Persona.id).where(
             Persona.codice_fiscale.in_([r["codice_fiscale"] for r in rows]))).all())
         log_inserted(ctx.session, Persona, rows, [ids[r["codice_fiscale"]] for r in rows],
