@@ -20,11 +20,10 @@ from models.fatture import RigaFattura
 from models.indennita import Foglio, fogli_ore, month_bounds, selection
 from models.operations.fatture import generate_invoices
 from models.percorsi import Ore
-from models.reports import Periodo, ore_per_comune, percorsi_per_stato, scadenze_mancate
+from models.reports import Periodo, compute, ore_per_comune, percorsi_per_stato, scadenze_mancate
 from views.exports.fogli_ore import build_fogli_ore
-from views.exports.report import TITOLI, tabelle, workbook
+from views.exports.report import TITOLI, sottotitolo, tabelle, workbook
 from views.fogli_ore import STREAM_ABOVE
-from views.report import compute, sottotitolo
 
 TIMESHEET_PEOPLE = 1000
 

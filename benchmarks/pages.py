@@ -161,7 +161,7 @@ class SqlMeter:
         event.listen(engine, "after_cursor_execute", self._after)
 
     def reset(self) -> None:
-        self.statements: list[tuple[str, object]] = []
+        self.statements: list[tuple[str, object, bool]] = []
         self.seconds = 0.0
 
     def _before(self, conn, cursor, statement, parameters, context, executemany) -> None:
@@ -169,7 +169,7 @@ class SqlMeter:
 
     def _after(self, conn, cursor, statement, parameters, context, executemany) -> None:
         self.seconds += time.perf_counter() - conn.info.pop("bench_t0")
-        self.statements.append((statement, parameters))
+        self.statements.append((statement, parameters, executemany))
 
     def replay(self, times: int) -> tuple[float, tuple[float, str]]:
         """The kept statements alone on a raw DBAPI connection, each executed and every row
@@ -179,10 +179,11 @@ class SqlMeter:
         try:
             for _ in range(times):
                 total = 0.0
-                for statement, parameters in self.statements:
+                for statement, parameters, many in self.statements:
                     cursor = raw.cursor()
                     t0 = time.perf_counter()
-                    cursor.execute(statement, parameters)
+                    # e.g. the readings of special-category data a list logs, one executemany
+                    (cursor.executemany if many else cursor.execute)(statement, parameters)
                     if cursor.description:
                         cursor.fetchall()
                     elapsed = time.perf_counter() - t0
