@@ -77,7 +77,8 @@ class Programme:
         for n, c in enumerate(comuni):
             self.comuni.append(ctx.add(Comune(
                 nome=c.nome, codice_istat=c.codice_istat, codice_catastale=c.belfiore,
-                provincia=c.provincia, cap=c.cap,
+                provincia=c.provincia, cap=c.cap, indirizzo=demo_data.SEDI_MUNICIPALI.get(c.nome),
+                iniziali_in_fattura=c.nome in demo_data.INIZIALI_IN_FATTURA,
                 codice_fiscale=make_partita_iva(400 + seq * 10 + n), codice_ipa=f"DEM{c.sigla}",
                 pec=f"protocollo.{c.sigla.lower()}@pec.demo.it", split_payment=True,
                 capofila=self.comuni[c.capofila] if c.capofila is not None else None)))
