@@ -205,3 +205,22 @@ def test_a_rejected_invoices_contract_data_are_corrected_before_it_goes_again(ap
     with pytest.raises(DomainError):  # now with SDI: no more corrections
         sdi_ops.correct_contract_data(session, fattura, cig=None, cup=None, determina_numero=None,
                                       determina_data=None, impegno=None)
+
+
+def test_accountants_upload_sdi_receipts_in_the_console(app, ctx, client_for):
+    import io
+
+    with ctx():
+        t = _send(app, db.session, _issued(db.session))
+        db.session.commit()
+        name, tid = t.nome_file_xml, t.id
+    files = [(io.BytesIO(receipt("RC", name, "601")), f"{name[:-4]}_RC_001.xml"),
+             (io.BytesIO(b"not xml"), "lettera.xml")]
+
+    page = client_for("amministrazione").post("/admin/fattura/notifiche/", data={"files": files},
+                                              content_type="multipart/form-data").get_data(as_text=True)
+
+    assert "ora consegnata (RC)" in page and "non è un XML ben formato" in page
+    assert client_for("pal").get("/admin/fattura/notifiche/").status_code == 403
+    with ctx():
+        assert db.session.get(TrasmissioneSdi, tid).stato == StatoSdi.CONSEGNATA

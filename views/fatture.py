@@ -24,6 +24,7 @@ from models.operations import fatture as ops
 from models.operations import sdi as sdi_ops
 from models.queries.home import overdue
 from models.sdi import StatoSdi, TrasmissioneSdi
+from models.sdi_messaggi import MAX_BYTES, parse_message
 from models.validation import parse_decimal, parse_id
 
 from .base import ConsoleInline, RoleModelView, link_action
@@ -70,6 +71,9 @@ LABELS = {
     "stato_sdi": _l("SDI"),
 }
 ZIP = "application/zip"
+#: At most this many receipt files in one upload, each at most this large (a receipt is a few kB).
+MAX_RECEIPTS = 50
+MAX_RECEIPT_BYTES = MAX_BYTES
 
 
 def may_manage() -> bool:
@@ -495,6 +499,40 @@ class FatturaView(RoleModelView):
         name = f"fattura_{f.numero}_{f.anno}.pdf"
         return Response(data, mimetype="application/pdf",
                         headers={"Content-Disposition": f"attachment; filename={name}"})
+
+    @expose("/notifiche/", methods=("GET", "POST"))
+    def notifications_view(self):
+        """SDI's receipt files uploaded by an accountant, each recorded against its transmission
+        as ``flask fatture notifiche`` does; a file read twice changes nothing."""
+        if not may_manage():
+            abort(403)
+        results = []
+        if request.method == "POST":
+            uploads = [u for u in request.files.getlist("files") if u and u.filename][:MAX_RECEIPTS]
+            if not uploads:
+                flash(gettext("Choose one or more SDI receipt files (.xml)."), "error")
+            for upload in uploads:
+                results.append((upload.filename, *self._record_receipt(upload)))
+        return self.render("admin/fattura_notifiche.html", results=results, max_files=MAX_RECEIPTS)
+
+    @staticmethod
+    def _record_receipt(upload) -> tuple[bool, str, int | None]:
+        """(recorded, what happened, the invoice's id) for one uploaded receipt; its own transaction."""
+        try:
+            message = parse_message(upload.read(MAX_RECEIPT_BYTES + 1))
+            outcome = sdi_ops.record_notification(db.session, message, clock.now(),
+                                                  file_name=upload.filename)
+            t = outcome.trasmissione
+            text = (gettext("%(kind)s for %(sent)s (invoice %(invoice)s): now %(state)s",
+                            kind=message.tipo.label, sent=t.nome_file, invoice=str(t.fattura),
+                            state=t.stato.label)
+                    if outcome.recorded else gettext("already recorded, nothing changed"))
+            fid = t.fattura_id
+            db.session.commit()
+            return True, text, fid
+        except DomainError as exc:
+            db.session.rollback()
+            return False, exc.message, None
 
     @expose("/fatturapa/")
     def fatturapa_period_view(self):
