@@ -224,3 +224,21 @@ def test_accountants_upload_sdi_receipts_in_the_console(app, ctx, client_for):
     assert client_for("pal").get("/admin/fattura/notifiche/").status_code == 403
     with ctx():
         assert db.session.get(TrasmissioneSdi, tid).stato == StatoSdi.CONSEGNATA
+
+
+def test_the_cli_sends_the_months_documents_once_and_writes_their_files(app, ctx, tmp_path):
+    import zipfile
+
+    with ctx():
+        _issued(db.session)
+        db.session.commit()
+    runner, out = app.test_cli_runner(), tmp_path / "sdi.zip"
+
+    first = runner.invoke(args=["fatture", "invia", "--mese", "2025-04", "-o", str(out)])
+    again = runner.invoke(args=["fatture", "invia", "--mese", "2025-04", "-o", str(tmp_path / "again.zip")])
+
+    assert first.exit_code == 0, first.output
+    with zipfile.ZipFile(out) as zf:
+        (name,) = zf.namelist()
+        assert re.fullmatch(r"IT01234560173_[0-9A-Z]{5}\.xml", name)
+    assert again.exit_code == 1 and "Nessun documento di 04/2025 da inviare allo SDI" in again.output
