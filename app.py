@@ -127,13 +127,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         return redirect(hardening.safe_target(request.referrer) or url_for("admin.index"))
 
     # Every command of the `flask` CLI, registered here: seed, users, export, import, fatture,
-    # gdpr, backup, restore.
+    # gdpr, backup, restore (fatture invia|notifiche: views/exports/cli_sdi.py).
     from seed import seed_cli, users_cli
     from views.exports.cli import export_cli
     from views.exports.cli_import import import_cli
     from views.exports.cli_mese import fatture_cli
+    from views.exports.cli_sdi import invia, notifiche
     from views.manutenzione import backup_command, gdpr_cli, restore_command
 
+    for command in (invia, notifiche):
+        if command.name not in fatture_cli.commands:  # one group object, several test apps
+            fatture_cli.add_command(command)
     for command in (seed_cli, users_cli, export_cli, import_cli, fatture_cli, gdpr_cli,
                     backup_command, restore_command):
         app.cli.add_command(command)

@@ -26,6 +26,7 @@ from .programmi import (
     VoceListino,
 )
 from .queries.budget import attach_budget_figures
+from .sdi import ErroreSdi, NotificaSdi, NumeratoreSdi, TrasmissioneSdi
 from .utenti import RUOLI, Ruolo, Utente, ruoli_utenti
 from .variazioni import RigaVariazione, VariazioneVoucher
 
@@ -47,6 +48,10 @@ _never_reuse_ids()
 
 __all__ = [
     "Addebito",
+    "ErroreSdi",
+    "NotificaSdi",
+    "NumeratoreSdi",
+    "TrasmissioneSdi",
     "Base",
     "Budget",
     "CategoriaSvantaggio",

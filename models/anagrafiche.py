@@ -76,6 +76,11 @@ class Comune(Base):
     #: IPA "codice univoco ufficio" for e-invoicing (CodiceDestinatario).
     codice_ipa: Mapped[str | None] = mapped_column(String(6))
     pec: Mapped[str | None] = mapped_column(String(255))
+    #: The seat's street and number (the town is the Comune's own name, the CAP above): the
+    #: customer's address on its invoices (FatturaPA CessionarioCommittente/Sede).
+    indirizzo: Mapped[str | None] = mapped_column(String(60))
+    #: The Comune asks for the beneficiaries' initials on each invoice line (issue 15).
+    iniziali_in_fattura: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Scissione dei pagamenti (art. 17-ter DPR 633/72) applies to its invoices.
     split_payment: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Cadastral (Belfiore) code, e.g. E738: the birthplace written in a codice fiscale.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext
 from sqlalchemy import (
@@ -16,8 +17,9 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from . import validation as v
 from .anagrafiche import Comune, check_dates_in_order
 from .base import (
     Base,
@@ -33,6 +35,9 @@ from .base import (
 from .errors import DomainError
 from .money import line_amount
 from .programmi import Programma, VoceListino
+
+if TYPE_CHECKING:
+    from .sdi import TrasmissioneSdi
 
 
 class Fattura(Base):
@@ -87,6 +92,11 @@ class Fattura(Base):
     split_payment: Mapped[bool] = mapped_column(Boolean, default=True)
     cig: Mapped[str | None] = mapped_column(String(10))
     cup: Mapped[str | None] = mapped_column(String(15))
+    #: The Comune's resolution (determina: number and date) and commitment (impegno) the
+    #: invoice refers to: FatturaPA DatiContratto, copied from the budget when generated.
+    determina_numero: Mapped[str | None] = mapped_column(String(20))
+    determina_data: Mapped[dt.date | None] = mapped_column(Date)
+    impegno: Mapped[str | None] = mapped_column(String(100))
     imponibile: Mapped[Euro | None]
     iva: Mapped[Euro | None]
     #: Stamp duty (bollo virtuale) of an issued document whose lines without VAT exceed
@@ -102,6 +112,18 @@ class Fattura(Base):
     pagamenti: Mapped[list[Pagamento]] = relationship(
         back_populates="fattura", order_by="Pagamento.data"
     )
+    #: Its files sent to SDI, oldest first (models/sdi.py); the last one tells where it stands.
+    trasmissioni: Mapped[list[TrasmissioneSdi]] = relationship(
+        order_by="TrasmissioneSdi.id", viewonly=True
+    )
+
+    @validates("cig")
+    def _v_cig(self, key, value):
+        return v.optional_cig(value)
+
+    @validates("cup")
+    def _v_cup(self, key, value):
+        return v.optional_cup(value)
 
     @property
     def totale(self) -> Decimal | None:
@@ -109,6 +131,11 @@ class Fattura(Base):
         if self.imponibile is None or self.iva is None:
             return None
         return self.imponibile + self.iva + (self.bollo or 0)
+
+    @property
+    def ultima_trasmissione(self):
+        """The last file sent to SDI, or None (``trasmissioni`` loaded)."""
+        return self.trasmissioni[-1] if self.trasmissioni else None
 
     @property
     def modificabile(self) -> bool:

@@ -19,8 +19,9 @@ from sqlalchemy import (
     false,
     func,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from . import validation as v
 from .anagrafiche import CategoriaSvantaggio, Comune, check_dates_in_order
 from .base import (
     Base,
@@ -62,6 +63,9 @@ class Programma(Base):
     giorni_avvio: Mapped[int] = mapped_column(Integer, default=15)
     cig: Mapped[str | None] = mapped_column(String(10))
     cup: Mapped[str | None] = mapped_column(String(15))
+    #: The Comuni cannot pay this programme's invoices without a CIG (art. 25 DL 66/2014,
+    #: L. 136/2010 traceability): issuing is refused while the invoice has none (issue 15).
+    cig_obbligatorio: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: When a hiring is billed (issue 14, item 4), and the price list's words behind the rule.
     regola_assunzione: Mapped[RegolaAssunzione] = mapped_column(
         enum_column(RegolaAssunzione, "regola_assunzione"),
@@ -89,6 +93,14 @@ class Programma(Base):
         back_populates="programma", cascade="all, delete-orphan",
         order_by="TipologiaProgramma.tipologia",
     )
+
+    @validates("cig")
+    def _v_cig(self, key, value):
+        return v.optional_cig(value)
+
+    @validates("cup")
+    def _v_cup(self, key, value):
+        return v.optional_cup(value)
 
     def tipologia(self, tipo: TipologiaPercorso) -> TipologiaProgramma | None:
         """The programme's settings of path type ``tipo``, if it offers it."""
@@ -236,6 +248,13 @@ class Budget(Base):
     criteri: Mapped[str | None] = mapped_column(Text)
     cig: Mapped[str | None] = mapped_column(String(10))
     cup: Mapped[str | None] = mapped_column(String(15))
+    #: The budget's CIG is required on its invoices, whatever the programme says.
+    cig_obbligatorio: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The Comune's resolution (determina) that commits the budget, and its accounting
+    #: commitment (impegno di spesa): FatturaPA DatiContratto of the invoices (issue 15).
+    determina_numero: Mapped[str | None] = mapped_column(String(20))
+    determina_data: Mapped[dt.date | None] = mapped_column(Date)
+    impegno: Mapped[str | None] = mapped_column(String(100))
 
     programma: Mapped[Programma] = relationship()
     comune: Mapped[Comune] = relationship()
@@ -244,6 +263,14 @@ class Budget(Base):
         cascade="all, delete-orphan",
         order_by="VariazioneBudget.data",
     )
+
+    @validates("cig")
+    def _v_cig(self, key, value):
+        return v.optional_cig(value)
+
+    @validates("cup")
+    def _v_cup(self, key, value):
+        return v.optional_cup(value)
 
     def stanziato_con_variazioni(self) -> Decimal:
         """Allocated amount after changes, from the loaded rows (form validation).

@@ -55,6 +55,8 @@ DEMO_AGENCY = {
     "AGENZIA_CAP": "25065",
     "AGENZIA_COMUNE": "Lumezzane",
     "AGENZIA_PROVINCIA": "BS",
+    # A well-formed example IBAN: invoices are paid by bank transfer (MP05) to it.
+    "AGENZIA_IBAN": "IT60X0542811101000000123456",
 }
 #: FatturaPA RegimeFiscale codes (RF03 was withdrawn).
 REGIMI_FISCALI = {f"RF{n:02d}" for n in range(1, 20)} - {"RF03"}
@@ -137,7 +139,7 @@ def settings_from_env(env: Mapping[str, str], instance_path: Path) -> dict:
     }
     agency = {
         name: (env.get(name) or (DEMO_AGENCY.get(name, "") if dev else "")).strip()
-        for name in (*DEMO_AGENCY, "AGENZIA_IBAN")
+        for name in DEMO_AGENCY
     }
     agency["AGENZIA_REGIME_FISCALE"] = (env.get("AGENZIA_REGIME_FISCALE") or "RF01").strip()
     agency["AGENZIA_NAZIONE"] = (env.get("AGENZIA_NAZIONE") or "IT").strip()

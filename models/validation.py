@@ -72,6 +72,30 @@ def clean_cap(value: str, field: str = "cap") -> str:
     return _pattern(value, r"\d{5}", N_("The CAP must be five digits."), field)
 
 
+def clean_cig(value: str, field: str = "cig") -> str:
+    """A CIG (codice identificativo di gara, ANAC): ten letters or digits."""
+    return _pattern(value, r"[A-Z0-9]{10}",
+                    N_("The CIG must be 10 letters or digits (e.g. Z1A2B3C4D5)."), field)
+
+
+def clean_cup(value: str, field: str = "cup") -> str:
+    """A CUP (codice unico di progetto, DIPE): 15 characters, a letter, two digits, a letter
+    and eleven digits (e.g. J11B25000000001)."""
+    return _pattern(value, r"[A-Z]\d{2}[A-Z]\d{11}",
+                    N_("The CUP must be 15 characters: a letter, two digits, a letter and eleven "
+                       "digits (e.g. J11B25000000001)."), field)
+
+
+def optional_cig(value: str | None) -> str | None:
+    """A CIG, or None when left blank (what @validates of cig columns calls)."""
+    return clean_cig(value) if (value or "").strip() else None
+
+
+def optional_cup(value: str | None) -> str | None:
+    """A CUP, or None when left blank."""
+    return clean_cup(value) if (value or "").strip() else None
+
+
 def clean_codice_istat(value: str, field: str = "codice_istat") -> str:
     """An ISTAT municipality code: six digits (province + progressive)."""
     return _pattern(

@@ -137,6 +137,8 @@ def _load_comuni(ctx: DemoContext) -> None:
                     split_payment=True,
                 )
             )
+        if comune.indirizzo is None:
+            comune.indirizzo = data.SEDI_MUNICIPALI.get(c.nome)
         if c.nome in data.PATRONI and comune.patrono_mese is None:
             comune.patrono_nome, comune.patrono_giorno, comune.patrono_mese = data.PATRONI[c.nome]
         ctx.comuni.append(comune)
@@ -154,6 +156,7 @@ def _load_budgets(ctx: DemoContext) -> None:
                 data_fine=ctx.programma.data_fine,
                 importo_iniziale=c.budget,
                 criteri=data.CRITERI_BUDGET,
+                **(data.CONTRATTO_LUMEZZANE if c.nome == "Lumezzane" else {}),
             )
         )
         for comune, c in zip(ctx.comuni, data.COMUNI, strict=True)

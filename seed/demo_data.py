@@ -111,6 +111,30 @@ COMUNI = (
     ComuneDemo("Marcheno", "017104", "E928", "25060", "MAR", Decimal("10000.00")),
 )
 
+#: The municipal seats (street and number) of every demo Comune: the customer's address on its
+#: invoices (FatturaPA CessionarioCommittente/Sede). Public addresses of the town halls.
+SEDI_MUNICIPALI = {
+    "Lumezzane": "Via Monsuello 154",
+    "Gardone Val Trompia": "Via Giacomo Matteotti 2",
+    "Sarezzo": "Piazza Cesare Battisti 1",
+    "Villa Carcina": "Via Guglielmo Marconi 19",
+    "Concesio": "Piazza Paolo VI 1",
+    "Marcheno": "Via Giuseppe Zanardelli 130",
+    "Civitavecchia": "Piazzale Pietro Guglielmotti 7",
+    "Santa Marinella": "Via Aurelia 455",
+    "Tolfa": "Piazza Vittorio Veneto 12",
+    "Allumiere": "Piazza della Repubblica 39",
+    "Modena": "Piazza Grande 16",
+    "Mantova": "Via Roma 39",
+    "Gussago": "Piazza Vittorio Veneto 1",
+}
+#: The Comuni that ask for the beneficiaries' initials on each invoice line.
+INIZIALI_IN_FATTURA = {"Modena"}
+#: Lumezzane's budget of ZeroOttanta: its CIG (required on its invoices), the resolution that
+#: committed it and the commitment (FatturaPA DatiContratto).
+CONTRATTO_LUMEZZANE = dict(cig="Z8E3A1B2C4", cig_obbligatorio=True, determina_numero="DD 45/2025",
+                           determina_data=dt.date(2025, 1, 28), impegno="Imp. 2025/312")
+
 #: Budget changes (Comune index, date, amount, reason): the history of two budgets.
 VARIAZIONI_BUDGET = (
     (0, dt.date(2025, 6, 16), Decimal("5000.00"), "Integrazione da avanzo di amministrazione 2024"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select
 
 from models import (
@@ -76,7 +77,8 @@ class Programme:
         for n, c in enumerate(comuni):
             self.comuni.append(ctx.add(Comune(
                 nome=c.nome, codice_istat=c.codice_istat, codice_catastale=c.belfiore,
-                provincia=c.provincia, cap=c.cap,
+                provincia=c.provincia, cap=c.cap, indirizzo=demo_data.SEDI_MUNICIPALI.get(c.nome),
+                iniziali_in_fattura=c.nome in demo_data.INIZIALI_IN_FATTURA,
                 codice_fiscale=make_partita_iva(400 + seq * 10 + n), codice_ipa=f"DEM{c.sigla}",
                 pec=f"protocollo.{c.sigla.lower()}@pec.demo.it", split_payment=True,
                 capofila=self.comuni[c.capofila] if c.capofila is not None else None)))
@@ -321,6 +323,11 @@ def _month_end(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - ONE_DAY
 
 
+def _iban() -> str | None:
+    """The agency's IBAN (AGENZIA_IBAN; a development instance has the demo one)."""
+    return current_app.config.get("AGENZIA_IBAN")
+
+
 def _invoices(ctx) -> None:
     """Month-end invoicing of every programme: January to September issued on the 6th of the
     next month and paid a month later (September partly); the September invoice of Villa Carcina
@@ -335,7 +342,7 @@ def _invoices(ctx) -> None:
             made = []
         issue = end + dt.timedelta(days=6)
         for f in sorted(made, key=lambda f: (f.comune.nome, f.programma.nome)):
-            invoices.issue_invoice(s, f, issue)
+            invoices.issue_invoice(s, f, issue, iban=_iban())
             if month < dt.date(2025, 9, 1) or f.comune.nome in ("Lumezzane", "Gussago"):
                 invoices.record_payment(s, f, min(issue + dt.timedelta(days=30), demo_data.OGGI),
                                         invoices.amount_due(f), f"Mandato n. {f.numero}/{f.anno}")
@@ -346,9 +353,9 @@ def _invoices(ctx) -> None:
     if september is not None:
         invoices.credit_invoice(s, september, dt.date(2025, 10, 20))
         for f in invoices.generate_invoices(s, dt.date(2025, 9, 1), dt.date(2025, 9, 30), comune_id=villa.id):
-            invoices.issue_invoice(s, f, dt.date(2025, 10, 21))
+            invoices.issue_invoice(s, f, dt.date(2025, 10, 21), iban=_iban())
     october = invoices.generate_invoices(s, dt.date(2025, 10, 1), dt.date(2025, 10, 31))
     for f in sorted(october, key=lambda f: f.comune.nome):
         if f.programma.nome in (data.MANTOVA["nome"], data.BETA["nome"]):
-            invoices.issue_invoice(s, f, dt.date(2025, 11, 5))
+            invoices.issue_invoice(s, f, dt.date(2025, 11, 5), iban=_iban())
     s.flush()

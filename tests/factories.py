@@ -28,6 +28,9 @@ from seed.codici import make_codice_fiscale, make_partita_iva
 from seed.users import ensure_roles
 
 PASSWORD = "password-di-prova"
+#: The agency's account (tests/conftest.py TEST_AGENCY): invoices are paid by transfer to it.
+IBAN = "IT60X0542811101000000123456"
+
 _seq = itertools.count(1)
 _hash_cache: dict[str, str] = {}
 
@@ -47,6 +50,7 @@ def make_comune(session, **kw) -> Comune:
         codice_istat=f"{17000 + n:06d}",
         codice_fiscale=make_partita_iva(n + 500),
         codice_ipa=f"UF{n:04d}",
+        indirizzo=f"Piazza del Municipio {n}",
     )
     values.update(kw)
     obj = Comune(**values)

@@ -47,6 +47,7 @@ from models.base import (
     TipoVoce,
 )
 from models.errors import integrity_message
+from models.sdi import NotificaSdi, TipoNotificaSdi, TrasmissioneSdi
 
 from . import factories as f
 
@@ -455,8 +456,15 @@ def _one_row_per_enum_table(session, dati) -> dict[str, int]:
     riga = f.make_riga_fattura(session, fattura)
     tipologia = TipologiaProgramma(programma=dati.programma, tipologia=TipologiaPercorso.TIROCINIO)
     session.add(tipologia)
+    trasmissione = TrasmissioneSdi(fattura=fattura, progressivo=1, nome_file="IT01234560173_00001",
+                                   inviata_il=dt.datetime(2025, 4, 3, 9, 0), xml=b"<x/>")
+    notifica = NotificaSdi(trasmissione=trasmissione, tipo=TipoNotificaSdi.RC, message_id="1",
+                           registrata_il=dt.datetime(2025, 4, 3, 10, 0))
+    session.add_all([trasmissione, notifica])
     session.flush()
     rows = {
+        "trasmissione_sdi": trasmissione.id,
+        "notifica_sdi": notifica.id,
         "programma": dati.programma.id,
         "tipologia_programma": tipologia.id,
         "riga_fattura": riga.id,

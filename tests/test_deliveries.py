@@ -262,7 +262,7 @@ def test_an_issued_invoice_keeps_deliveries_off_a_second_draft(session, sc):
     erogazioni.deliver(session, p, riga, dt.date(2025, 3, 20), D(2), by=sc.operatore)
     sc.comune.cap = "25065"
     (draft,) = invoice_ops.generate_invoices(session, dt.date(2025, 3, 1), dt.date(2025, 3, 31))
-    invoice_ops.issue_invoice(session, draft, dt.date(2025, 4, 2))
+    invoice_ops.issue_invoice(session, draft, dt.date(2025, 4, 2), iban=f.IBAN)
     assert draft.stato is StatoFattura.EMESSA
     with pytest.raises(DomainError, match="Nothing to invoice"):
         invoice_ops.generate_invoices(session, dt.date(2025, 3, 1), dt.date(2025, 3, 31))

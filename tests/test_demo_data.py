@@ -401,3 +401,39 @@ def test_the_register_leaves_nothing_to_collect_on_credited_invoices_and_credit_
     assert paid and all(r["da_incassare"] == 0 for r in paid)
     with_stamp = [r for r in rows if r["bollo"]]
     assert len(with_stamp) == 1 and with_stamp[0]["totale"] == with_stamp[0]["imponibile"] + with_stamp[0]["iva"] + 2
+
+
+def test_every_demo_document_sent_to_sdi_is_valid_fatturapa_and_follows_the_content_rules(app, session, demo):
+    """Issue 15, item 5: every file the console sends passes the schema and the offline rules
+    (totals, Natura at 0 % VAT, stamp duty), under progressives used once, with the CIG where
+    the programme or the budget requires it."""
+    import datetime as dt
+    from xml.etree import ElementTree as ET
+
+    from models.operations import fatture as ops
+    from models.operations import sdi as sdi_ops
+    from views.exports import fatturapa
+
+    from .fatturapa_rules import content_problems
+    from .test_fatturapa import schema_or_skip
+
+    schema = schema_or_skip()
+    agenzia = fatturapa.Agenzia.from_config(app.config)
+    issued = session.scalars(select(Fattura).where(Fattura.stato.in_(ops.NUMBERED)).order_by(Fattura.id)).all()
+    sent = [sdi_ops.send_invoice(session, f, dt.datetime(2025, 11, 10, 9, 0), fatturapa.sender_id(agenzia),
+                                 agenzia.iban, render=lambda code, f=f: fatturapa.build_xml(
+                                     agenzia, fatturapa.documento_from(f, code)))
+            for f in issued]
+
+    assert len(sent) >= 20
+    progressives = [ET.fromstring(t.xml).find(".//ProgressivoInvio").text for t in sent]
+    assert len(set(progressives)) == len(sent) == len({t.nome_file for t in sent})
+    for t in sent:
+        schema.validate(t.xml)
+        assert content_problems(t.xml) == [], t.nome_file
+        root = ET.fromstring(t.xml)
+        assert root.find(".//CessionarioCommittente/Sede/Indirizzo").text != "Sede municipale"
+        if t.fattura.tipo_documento == TipoDocumento.TD01 and ops.cig_required(session, t.fattura):
+            assert root.find(".//DatiContratto/CodiceCIG").text == t.fattura.cig
+            assert root.find(".//DatiContratto/IdDocumento").text == "DD 45/2025"
+    assert any(ops.cig_required(session, t.fattura) for t in sent)

@@ -20,6 +20,8 @@ import pytest
 from models import db
 from models.base import TipoVoce
 from models.operations import fatture as ops
+from models.operations import sdi as sdi_ops
+from models.sdi import progressivo_code
 from views.exports import fatturapa
 
 from . import factories as f
@@ -34,6 +36,11 @@ FILE_NAME = re.compile(r"^IT\d{11}_[0-9A-Z]{5}\.xml$")
 @pytest.fixture(scope="module")
 def schema():
     """The FatturaPA 1.2.2 schema, built offline; the test skips where the file is missing."""
+    return schema_or_skip()
+
+
+def schema_or_skip():
+    """The FatturaPA 1.2.2 schema (skips the calling test where shared/fatturapa is absent)."""
     if not XSD.is_file():
         pytest.skip(f"FatturaPA schema not found at {XSD} (shared/ must sit beside the repository, "
                     "as in CI): XML validation not run")
@@ -50,12 +57,21 @@ def _issued(session, day=dt.date(2025, 4, 2), comune=None, programma=None):
     f.make_charges(session, p, TipoVoce.ATTIVAZIONE_TIROCINIO, 1)
     f.make_charges(session, p, TipoVoce.ORA_AFFIANCAMENTO, 20, "17.5")
     (draft,) = ops.generate_invoices(session, *MARCH)
-    return ops.issue_invoice(session, draft, day)
+    return ops.issue_invoice(session, draft, day, iban=f.IBAN)
 
 
-def _xml(app, fattura) -> tuple[bytes, ET.Element]:
-    data = fatturapa.build_xml(fatturapa.Agenzia.from_config(app.config), fatturapa.documento_from(fattura))
+def _xml(app, fattura, progressivo="0000A") -> tuple[bytes, ET.Element]:
+    data = fatturapa.build_xml(fatturapa.Agenzia.from_config(app.config),
+                               fatturapa.documento_from(fattura, progressivo))
     return data, ET.fromstring(data)
+
+
+def _send(app, session, fattura):
+    """Record ``fattura`` as sent to SDI (its file made then), as the console's button does."""
+    agenzia = fatturapa.Agenzia.from_config(app.config)
+    return sdi_ops.send_invoice(
+        session, fattura, dt.datetime(2025, 4, 3, 10, 0), fatturapa.sender_id(agenzia), agenzia.iban,
+        render=lambda code: fatturapa.build_xml(agenzia, fatturapa.documento_from(fattura, code)))
 
 
 def _text(root, path) -> str:
@@ -90,12 +106,18 @@ def test_a_split_payment_invoice_has_vat_payable_by_the_comune(app, session, sch
     assert _text(root, ".//DettaglioPagamento/ImportoPagamento") == "987.50"  # the taxable only
 
 
-def test_cig_and_cup_go_in_the_contract_data(app, session, schema):
-    fattura = _issued(session, programma=f.make_programma(session, cig="Z1A2B3C4D5", cup="J11B25000000001"))
+def test_the_comunes_resolution_commitment_cig_and_cup_go_in_the_contract_data(app, session, schema):
+    comune, programma = f.make_comune(session, cap="25065"), f.make_programma(session, cup="J11B25000000001")
+    f.make_budget(session, programma, comune, cig="Z1A2B3C4D5", determina_numero="DD 123/2025",
+                  determina_data=dt.date(2025, 1, 20), impegno="Imp. 2025/456")
+    fattura = _issued(session, comune=comune, programma=programma)
 
     data, root = _xml(app, fattura)
 
     schema.validate(data)
+    assert _text(root, ".//DatiContratto/IdDocumento") == "DD 123/2025"  # not the programme's name
+    assert _text(root, ".//DatiContratto/Data") == "2025-01-20"
+    assert _text(root, ".//DatiContratto/CodiceCommessaConvenzione") == "Imp. 2025/456"
     assert _text(root, ".//DatiContratto/CodiceCIG") == "Z1A2B3C4D5"
     assert _text(root, ".//DatiContratto/CodiceCUP") == "J11B25000000001"
 
@@ -127,17 +149,17 @@ def test_a_credit_note_is_td04_with_positive_amounts_and_refers_to_the_invoice(a
     assert root.find(".//DatiPagamento", NS) is None
 
 
-def test_the_file_name_is_it_partita_iva_and_a_five_character_progressive(app, session):
+def test_the_file_name_is_it_partita_iva_and_the_transmissions_progressive(app, session):
     fattura = _issued(session)
-    agenzia = fatturapa.Agenzia.from_config(app.config)
 
-    name = fatturapa.file_name(agenzia, fatturapa.documento_from(fattura))
+    t = _send(app, session, fattura)
 
-    assert FILE_NAME.match(name)
-    assert name == f"IT{app.config['AGENZIA_PARTITA_IVA']}_{fatturapa.progressivo(fattura.id)}.xml"
-    assert fatturapa.progressivo(7) == "00007"
-    assert fatturapa.progressivo(42) == "00016"  # base 36
-    assert fatturapa.progressivo(36**2) == "00100"
+    assert FILE_NAME.match(t.nome_file_xml)
+    assert t.nome_file == f"IT{app.config['AGENZIA_PARTITA_IVA']}_{progressivo_code(t.progressivo)}"
+    assert _text(ET.fromstring(t.xml), ".//DatiTrasmissione/ProgressivoInvio") == progressivo_code(t.progressivo)
+    assert progressivo_code(7) == "00007"
+    assert progressivo_code(42) == "00016"  # base 36
+    assert progressivo_code(36**2) == "00100"
 
 
 def test_the_agency_partita_iva_is_checked(app):
@@ -145,11 +167,15 @@ def test_the_agency_partita_iva_is_checked(app):
         fatturapa.Agenzia.from_config({**app.config, "AGENZIA_PARTITA_IVA": "01234560170"})
 
 
-def _two_issued_and_a_draft(ctx):
+def _two_issued_and_a_draft(app, ctx, send=True):
+    """Two invoices issued (and sent to SDI unless ``send`` is False) and a draft."""
     with ctx():
         session = db.session
         comune, programma = f.make_comune(session, cap="25065"), f.make_programma(session)
-        ids = [_issued(session, dt.date(2025, 4, 2 + i), comune, programma).id for i in range(2)]
+        issued = [_issued(session, dt.date(2025, 4, 2 + i), comune, programma) for i in range(2)]
+        for fattura in issued if send else ():
+            _send(app, session, fattura)
+        ids = [x.id for x in issued]
         p = f.make_percorso(session, f.make_persona(session, comune), comune, programma)
         f.make_charges(session, p, TipoVoce.ATTIVAZIONE_TIROCINIO, 1)
         ops.generate_invoices(session, *MARCH)  # stays a draft: no XML
@@ -158,7 +184,7 @@ def _two_issued_and_a_draft(ctx):
 
 
 def test_the_period_zip_holds_one_valid_xml_per_issued_invoice(app, client_for, ctx, schema):
-    _two_issued_and_a_draft(ctx)
+    _two_issued_and_a_draft(app, ctx)
 
     r = client_for("pal").get("/admin/fattura/fatturapa/?dal=2025-04-01&al=2025-04-30")
 
@@ -171,7 +197,7 @@ def test_the_period_zip_holds_one_valid_xml_per_issued_invoice(app, client_for, 
 
 
 def test_an_issued_invoice_downloads_as_its_sdi_file(app, client_for, ctx, schema):
-    fid = _two_issued_and_a_draft(ctx)[0]
+    fid = _two_issued_and_a_draft(app, ctx)[0]
 
     r = client_for("amministrazione").get(f"/admin/fattura/invoice/{fid}/fatturapa.xml")
 
@@ -181,7 +207,7 @@ def test_an_issued_invoice_downloads_as_its_sdi_file(app, client_for, ctx, schem
 
 
 def test_the_cli_writes_the_zip_of_a_period(app, ctx, tmp_path):
-    _two_issued_and_a_draft(ctx)
+    _two_issued_and_a_draft(app, ctx)
     out = tmp_path / "fatture.zip"
 
     result = app.test_cli_runner().invoke(
@@ -192,3 +218,12 @@ def test_the_cli_writes_the_zip_of_a_period(app, ctx, tmp_path):
         assert len(zf.namelist()) == 2
         root = ET.fromstring(zf.read(sorted(zf.namelist())[0]))
         assert Decimal(_text(root, ".//DatiGeneraliDocumento/ImportoTotaleDocumento")) == Decimal("1204.75")
+
+
+def test_an_invoice_not_yet_sent_has_no_file_to_download(app, client_for, ctx):
+    fid = _two_issued_and_a_draft(app, ctx, send=False)[0]
+
+    r = client_for("amministrazione").get(f"/admin/fattura/invoice/{fid}/fatturapa.xml", follow_redirects=True)
+
+    assert r.status_code == 200 and r.mimetype == "text/html"
+    assert "non è ancora stata inviata allo SDI" in r.get_data(as_text=True)

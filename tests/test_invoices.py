@@ -63,7 +63,7 @@ def _draft(session, **kw):
 
 
 def _issued(session, day=dt.date(2025, 4, 2), **kw):
-    return ops.issue_invoice(session, _draft(session, **kw), day)
+    return ops.issue_invoice(session, _draft(session, **kw), day, iban=f.IBAN)
 
 
 # -- generation -------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def test_vat_is_computed_per_rate_on_the_taxable_total(en):
         f.make_addebito(en, p, voce, data=dt.date(2025, 3, 3), quantita=Decimal("0.25"))
     (draft,) = ops.generate_invoices(en, *MARCH)
 
-    ops.issue_invoice(en, draft, dt.date(2025, 4, 1))
+    ops.issue_invoice(en, draft, dt.date(2025, 4, 1), iban=f.IBAN)
 
     # 22 %: 2.53 + 2.53 = 5.06 -> 1.1132 -> 1.11 (per line it would be 0.56 + 0.56 = 1.12)
     # 10 %: 2.53 -> 0.253 -> 0.25
@@ -167,8 +167,8 @@ def test_issue_numbers_are_1_2_3_in_a_year_and_restart_the_next_year(en):
     comune, programma = _comune(en), f.make_programma(en)
     drafts = [_draft(en, comune=comune, programma=programma) for _ in range(4)]
 
-    numbers = [ops.issue_invoice(en, d, dt.date(2025, 4, 1 + i)).numero for i, d in enumerate(drafts[:3])]
-    next_year = ops.issue_invoice(en, drafts[3], dt.date(2026, 1, 2))
+    numbers = [ops.issue_invoice(en, d, dt.date(2025, 4, 1 + i), iban=f.IBAN).numero for i, d in enumerate(drafts[:3])]
+    next_year = ops.issue_invoice(en, drafts[3], dt.date(2026, 1, 2), iban=f.IBAN)
 
     assert numbers == [1, 2, 3]
     assert (next_year.anno, next_year.numero) == (2026, 1)
@@ -187,24 +187,24 @@ def test_issuing_a_non_draft_is_refused(en):
     f_ = _issued(en)
 
     with pytest.raises(DomainError, match="Only a draft can be issued: 1/2025 is issued"):
-        ops.issue_invoice(en, f_, dt.date(2025, 4, 3))
+        ops.issue_invoice(en, f_, dt.date(2025, 4, 3), iban=f.IBAN)
 
 
 def test_issue_dates_follow_the_numbers_and_a_refusal_leaves_no_gap(en):
     comune, programma = _comune(en), f.make_programma(en)
     first, second, third = (_draft(en, comune=comune, programma=programma) for _ in range(3))
-    ops.issue_invoice(en, first, dt.date(2025, 4, 10))
+    ops.issue_invoice(en, first, dt.date(2025, 4, 10), iban=f.IBAN)
 
     with pytest.raises(DomainError, match="cannot precede that of invoice 1/2025"):
-        ops.issue_invoice(en, second, dt.date(2025, 4, 5))
-    assert ops.issue_invoice(en, third, dt.date(2025, 4, 10)).numero == 2
+        ops.issue_invoice(en, second, dt.date(2025, 4, 5), iban=f.IBAN)
+    assert ops.issue_invoice(en, third, dt.date(2025, 4, 10), iban=f.IBAN).numero == 2
 
 
 def test_issue_needs_the_comune_e_invoicing_data(en):
     draft = _draft(en, comune=f.make_comune(en, codice_ipa=None))
 
     with pytest.raises(DomainError, match="lacks data needed for e-invoicing: IPA office code, CAP"):
-        ops.issue_invoice(en, draft, dt.date(2025, 4, 2))
+        ops.issue_invoice(en, draft, dt.date(2025, 4, 2), iban=f.IBAN)
 
 
 def test_an_issued_invoice_cannot_be_edited_or_deleted(app, client_for, ctx):
@@ -230,7 +230,7 @@ def test_an_issued_invoice_is_refused_by_the_operation_not_only_the_form(en):
     draft = _draft(en)
     ops.require_draft(draft)  # a draft may change
 
-    issued = ops.issue_invoice(en, draft, dt.date(2025, 4, 2))
+    issued = ops.issue_invoice(en, draft, dt.date(2025, 4, 2), iban=f.IBAN)
 
     with pytest.raises(DomainError, match="An issued invoice cannot be changed; issue a credit note."):
         ops.require_draft(issued)
@@ -346,7 +346,7 @@ def test_the_invoice_page_shows_each_line_with_its_paths(app, client_for, ctx, w
 
     html = client_for("pal").get(f"/admin/fattura/invoice/{fid}/").get_data(as_text=True)
 
-    assert "internship activation: 1 x 200,00" in html and "tutoring hour marzo 2025: 12,5 x 21,00" in html
+    assert "internship activation marzo 2025: 1 x 200,00" in html and "tutoring hour marzo 2025: 12,5 x 21,00" in html
     # Each path named as people name it, linking to its case page (never "#<id>").
     assert f'/admin/percorso/case/{world.percorso}/">Bianchi Mario · tirocinio · Lumezzane</a>' in html
     assert "10/03/2025 (12,5)" in html
@@ -444,7 +444,7 @@ def _issue_in_own_session(app, engine, fid, barrier, results):
                 loaded = ([r.importo for r in draft.righe], draft.comune.nome)
                 assert loaded  # everything loaded: the race starts at the locks
                 barrier.wait()
-                ops.issue_invoice(session, draft, dt.date(2025, 4, 2))
+                ops.issue_invoice(session, draft, dt.date(2025, 4, 2), iban=f.IBAN)
                 time.sleep(0.2)
                 session.commit()
                 results[fid] = draft.numero

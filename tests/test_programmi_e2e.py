@@ -241,6 +241,7 @@ def test_solco_mantova_pip_through_the_console(console, ctx, world):
     with ctx():
         fattura = db.session.get(Fattura, fid)
         assert (fattura.imponibile, fattura.iva, fattura.bollo) == (D("178.00"), D("14.52"), D("2.00"))
+    console.acc.post(f"/admin/fattura/invoice/{fid}/send/")  # the file is made when it is sent to SDI
     xml = console.acc.get(f"/admin/fattura/invoice/{fid}/fatturapa.xml").get_data(as_text=True)
     assert "<Natura>N4</Natura>" in xml and "<BolloVirtuale>SI</BolloVirtuale>" in xml
     report = console.pal.get("/admin/report/?report=pip&dal=2025-10-01&al=2025-10-31").get_data(as_text=True)

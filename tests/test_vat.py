@@ -53,7 +53,7 @@ def issued_with_training(session, hours: str, day=dt.date(2025, 4, 2)):
     f.make_charges(session, p, TipoVoce.ATTIVAZIONE_TIROCINIO, 1)
     f.make_addebito(session, p, training, data=dt.date(2025, 3, 10), quantita=D(hours))
     (draft,) = ops.generate_invoices(session, *MARCH)
-    return ops.issue_invoice(session, draft, day)
+    return ops.issue_invoice(session, draft, day, iban=f.IBAN)
 
 
 def test_an_item_without_vat_needs_its_nature_and_a_taxed_one_has_none(session):

@@ -253,9 +253,11 @@ class ComuneView(RoleModelView):
     column_default_sort = ("nome", False)
     column_searchable_list = ("nome", "codice_istat")
     column_filters = ("provincia", "split_payment", "capofila.nome")
-    form_columns = ("nome", "provincia", "codice_istat", "codice_catastale", "cap", "codice_fiscale", "codice_ipa", "pec",
-                    "split_payment", "capofila", "patrono_nome", "patrono_giorno", "patrono_mese")
+    form_columns = ("nome", "provincia", "codice_istat", "codice_catastale", "indirizzo", "cap", "codice_fiscale",
+                    "codice_ipa", "pec", "split_payment", "iniziali_in_fattura", "capofila", "patrono_nome", "patrono_giorno", "patrono_mese")
     column_descriptions = {
+        "indirizzo": _l("The municipal seat's street and number, the address on the Comune's invoices."),
+        "iniziali_in_fattura": _l("The Comune asks for the beneficiaries' initials on each invoice line."),
         "patrono_giorno": _l("The patron saint's feast is a local holiday: the month grid shades it and "
                              "the indemnity leaves it out of the expected attendance."),
     }
@@ -275,6 +277,8 @@ class ComuneView(RoleModelView):
         "codice_istat": _l("ISTAT code"),
         "codice_catastale": _l("Cadastral code"),
         "cap": _l("CAP"),
+        "indirizzo": _l("Address (street and number)"),
+        "iniziali_in_fattura": _l("Beneficiaries' initials on invoices"),
         "codice_fiscale": _l("Fiscal code"),
         "codice_ipa": _l("IPA office code"),
         "pec": _l("PEC"),

@@ -219,6 +219,14 @@ class ItFilterConverter(FilterConverter):
         return [f(column, name, options, **kwargs) for f in self.enum]
 
 
+def cig_cup_args() -> dict:
+    """form_args checking a CIG and a CUP as they are typed (models/validation.py)."""
+    from models import validation
+
+    return {"cig": {"validators": [check(validation.clean_cig)]},
+            "cup": {"validators": [check(validation.clean_cup)]}}
+
+
 def check(clean):
     """A WTForms validator from a models.validation ``clean_*`` function."""
 

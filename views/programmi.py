@@ -21,6 +21,7 @@ from models.queries import load_budget_figures
 from models.queries.home import BUDGET_ALERT_SHARE
 
 from .base import ConsoleInline, RoleModelView
+from .converters import cig_cup_args
 from .filters import ConditionFilter
 
 READ_ALL = {"operatore": "r", "pal": "r", "amministrazione": "r"}
@@ -37,6 +38,10 @@ LABELS = {
     "durate_tirocinio": _l("Internship lengths"),
     "cig": _l("CIG"),
     "cup": _l("CUP"),
+    "cig_obbligatorio": _l("CIG required on invoices"),
+    "determina_numero": _l("Resolution (determina) no."),
+    "determina_data": _l("Resolution date"),
+    "impegno": _l("Commitment (impegno)"),
     "voci": _l("Price list"),
     "programma": _l("Programme"),
     "programma.nome": _l("Programme"),
@@ -152,10 +157,12 @@ class ProgrammaView(RoleModelView):
         "giorni_avvio",
         "cig",
         "cup",
+        "cig_obbligatorio",
         "regola_assunzione",
         "fonte_regola_assunzione",
         "budget_capofila",
     )
+    form_args = cig_cup_args()
     inline_models = (
         TipologiaProgrammaInline(TipologiaProgramma),
         VoceListinoInline(VoceListino),
@@ -225,6 +232,7 @@ class BudgetView(RoleModelView):
     column_details_list = (
         "comune", "programma", "data_inizio", "data_fine", "importo_iniziale", "variazioni",
         "stanziato", "impegnato", "consumato", "fatturato", "residuo", "criteri", "cig", "cup",
+        "cig_obbligatorio", "determina_numero", "determina_data", "impegno",
     )
     column_default_sort = [("data_inizio", True), ("id", False)]
     column_sortable_list = (
@@ -236,7 +244,9 @@ class BudgetView(RoleModelView):
     )
     column_searchable_list = ("comune.nome",)
     column_filters = ("comune.nome", "programma.nome", "data_inizio", "data_fine", NEARLY_USED)
-    form_columns = ("programma", "comune", "data_inizio", "data_fine", "importo_iniziale", "criteri", "cig", "cup")
+    form_columns = ("programma", "comune", "data_inizio", "data_fine", "importo_iniziale", "criteri", "cig", "cup",
+                    "cig_obbligatorio", "determina_numero", "determina_data", "impegno")
+    form_args = cig_cup_args()
     inline_models = (VariazioneInline(VariazioneBudget),)
     form_ajax_refs = {"comune": {"fields": ("nome", "codice_istat"), "order_by": "nome"}}
     column_labels = LABELS

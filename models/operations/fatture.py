@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .. import dates
 from ..anagrafiche import Comune
-from ..base import StatoFattura, TipoDocumento, TipoVoce, euro
+from ..base import StatoFattura, TipoDocumento, euro
 from ..errors import DomainError
 from ..fatture import Fattura, NumeratoreFattura, Pagamento, RigaFattura
 from ..money import ZERO, line_amount, stamp_duty, vat_summary_by_nature
@@ -28,6 +28,7 @@ from ..money import vat_summary as money_vat_summary
 from ..percorsi import Addebito, Percorso
 from ..programmi import Budget, Programma, VoceListino
 from ..validation import clean_text
+from .sdi import require_iban
 
 #: States of a numbered document (it was issued once, whatever happened next).
 NUMBERED = (StatoFattura.EMESSA, StatoFattura.PAGATA, StatoFattura.STORNATA)
@@ -156,6 +157,7 @@ def plan_invoices(session: Session, dal: dt.date, al: dt.date, lock: bool = Fals
             selectinload(Addebito.voce_listino),
             selectinload(Addebito.percorso).selectinload(Percorso.comune),
             selectinload(Addebito.percorso).selectinload(Percorso.programma),
+            selectinload(Addebito.percorso).selectinload(Percorso.persona),
         )
         .order_by(Percorso.comune_id, Percorso.programma_id, Addebito.voce_listino_id, Addebito.data,
                   Addebito.id)
@@ -178,30 +180,71 @@ def require_something_to_invoice(plan: list[BozzaPrevista], dal: dt.date, al: dt
     return plan
 
 
-def line_description(voce: VoceListino, addebiti: list[Addebito], dal: dt.date, al: dt.date) -> str:
-    """The item, and for hours the month they were delivered ("... marzo 2025")."""
-    if voce.tipo != TipoVoce.ORA_AFFIANCAMENTO:
-        return voce.descrizione
+#: An invoice line's description is at most this long (RigaFattura.descrizione).
+DESCRIPTION_LENGTH = 200
+
+
+def initials(persona) -> str:
+    """A beneficiary as the Comune's office reads it without personal data: "M.R."."""
+    return f"{persona.nome.strip()[:1]}.{persona.cognome.strip()[:1]}.".upper()
+
+
+def _people(addebiti: list[Addebito], room: int) -> str:
+    """ "beneficiari A.B., C.D." within ``room`` characters, "e altri N" for those left out."""
+    names = sorted({initials(a.percorso.persona) for a in addebiti})
+    for shown in range(len(names), 0, -1):
+        more = len(names) - shown
+        text = "beneficiari " + ", ".join(names[:shown]) + (f" e altri {more}" if more else "")
+        if len(text) <= room:
+            return text
+    return f"{len(names)} beneficiari"
+
+
+def line_description(voce: VoceListino, addebiti: list[Addebito], dal: dt.date, al: dt.date,
+                     with_initials: bool = False) -> str:
+    """The item and the month it was delivered ("... ottobre 2025", or the period when the
+    charges span months); where the Comune asks (Comune.iniziali_in_fattura), the
+    beneficiaries' initials (issue 15: lines name the month and the people)."""
     months = {(a.data.year, a.data.month) for a in addebiti}
     if len(months) == 1:
         (year, month), = months
         when = babel_date(dt.date(year, month, 1), "MMMM yyyy", locale=DOCUMENT_LOCALE)
     else:
         when = f"dal {_day(dal)} al {_day(al)}"
-    return f"{voce.descrizione} {when}"[:200]
+    text = f"{voce.descrizione} {when}"[:DESCRIPTION_LENGTH]
+    if with_initials and addebiti and len(text) < DESCRIPTION_LENGTH - 20:
+        text += " - " + _people(addebiti, DESCRIPTION_LENGTH - len(text) - 3)
+    return text
 
 
-def _cig_cup(session: Session, comune: Comune, programma: Programma, dal: dt.date, al: dt.date):
-    """CIG and CUP of the Comune's budget covering the period, else the programme's."""
-    budget = session.scalars(
+def covering_budget(session: Session, comune_id: int, programma_id: int, dal: dt.date,
+                    al: dt.date) -> Budget | None:
+    """The Comune's budget of the programme covering the period (the latest that overlaps it)."""
+    return session.scalars(
         select(Budget)
-        .where(Budget.comune_id == comune.id, Budget.programma_id == programma.id,
+        .where(Budget.comune_id == comune_id, Budget.programma_id == programma_id,
                Budget.data_inizio <= al, Budget.data_fine >= dal)
         .order_by(Budget.data_inizio.desc())
     ).first()
+
+
+def _cig_cup(session: Session, comune: Comune, programma: Programma, dal: dt.date, al: dt.date):
+    """CIG and CUP of the Comune's budget covering the period, else the programme's; the
+    budget's resolution (determina) and commitment (impegno)."""
+    budget = covering_budget(session, comune.id, programma.id, dal, al)
     cig = (budget.cig if budget else None) or programma.cig
     cup = (budget.cup if budget else None) or programma.cup
-    return cig, cup
+    if budget is None:
+        return cig, cup, None, None, None
+    return cig, cup, budget.determina_numero, budget.determina_data, budget.impegno
+
+
+def cig_required(session: Session, f: Fattura) -> bool:
+    """The programme or the Comune's budget says its invoices need a CIG (art. 25 DL 66/2014)."""
+    if f.programma.cig_obbligatorio:
+        return True
+    budget = covering_budget(session, f.comune_id, f.programma_id, f.periodo_dal, f.periodo_al)
+    return bool(budget and budget.cig_obbligatorio)
 
 
 def generate_invoices(session: Session, dal: dt.date, al: dt.date,
@@ -213,14 +256,18 @@ def generate_invoices(session: Session, dal: dt.date, al: dt.date,
         plan_invoices(session, dal, al, lock=True, comune_id=comune_id), dal, al)
     made = []
     for draft in plan:
-        cig, cup = _cig_cup(session, draft.comune, draft.programma, dal, al)
+        cig, cup, determina, determina_data, impegno = _cig_cup(
+            session, draft.comune, draft.programma, dal, al)
         f = Fattura(comune=draft.comune, programma=draft.programma, periodo_dal=dal, periodo_al=al,
                     tipo_documento=TipoDocumento.TD01, stato=StatoFattura.BOZZA,
-                    split_payment=bool(draft.comune.split_payment), cig=cig, cup=cup)
+                    split_payment=bool(draft.comune.split_payment), cig=cig, cup=cup,
+                    determina_numero=determina, determina_data=determina_data, impegno=impegno)
         session.add(f)
         for line in draft.righe.values():
             riga = RigaFattura(fattura=f, voce_listino=line.voce,
-                               descrizione=line_description(line.voce, line.addebiti, dal, al),
+                               descrizione=line_description(
+                                   line.voce, line.addebiti, dal, al,
+                                   with_initials=bool(draft.comune.iniziali_in_fattura)),
                                quantita=line.quantita, prezzo_unitario=line.voce.prezzo_unitario,
                                aliquota_iva=line.voce.aliquota_iva, natura=line.voce.natura,
                                riferimento_normativo=line.voce.riferimento_normativo)
@@ -305,13 +352,8 @@ def _check_issuable(session: Session, f: Fattura, day: dt.date) -> None:
             raise DomainError(gettext(
                 "The line «%(line)s»: a line without VAT needs its VAT nature (e.g. N4 exempt), "
                 "a line with VAT has none.", line=r.descrizione))
-    c = f.comune
-    missing = [label for label, value in ((gettext("IPA office code"), c.codice_ipa),
-                                          (gettext("fiscal code"), c.codice_fiscale),
-                                          (gettext("CAP"), c.cap)) if not value]
-    if missing:
-        raise DomainError(gettext("The Comune %(comune)s lacks data needed for e-invoicing: %(missing)s.",
-                                  comune=c.nome, missing=", ".join(missing)))
+    check_customer_data(f.comune)
+    check_contract_data(session, f)
     last = session.execute(
         select(Fattura.numero, Fattura.data).where(Fattura.anno == day.year, Fattura.data > day)
         .order_by(Fattura.numero.desc())
@@ -322,12 +364,41 @@ def _check_issuable(session: Session, f: Fattura, day: dt.date) -> None:
             "numbers follow the dates.", number=last.numero, year=day.year, date=_day(last.data)))
 
 
-def issue_invoice(session: Session, f: Fattura, day: dt.date) -> Fattura:
+def check_customer_data(c: Comune) -> None:
+    """The Comune's data that FatturaPA needs (CessionarioCommittente, CodiceDestinatario)."""
+    missing = [label for label, value in ((gettext("IPA office code"), c.codice_ipa),
+                                          (gettext("fiscal code"), c.codice_fiscale),
+                                          (gettext("street address"), c.indirizzo),
+                                          (gettext("CAP"), c.cap)) if not value]
+    if missing:
+        raise DomainError(gettext("The Comune %(comune)s lacks data needed for e-invoicing: %(missing)s.",
+                                  comune=c.nome, missing=", ".join(missing)))
+
+
+def check_contract_data(session: Session, f: Fattura) -> None:
+    """What the Comune's office needs to pay (issue 15): a CIG where the programme or the budget
+    requires one, and the resolution (determina) the CIG or CUP refer to (DatiContratto)."""
+    if f.tipo_documento != TipoDocumento.TD01:
+        return  # a credit note carries the reversed invoice's data
+    if not f.cig and cig_required(session, f):
+        raise DomainError(gettext(
+            "The programme %(programme)s requires a CIG on its invoices: enter the CIG of the "
+            "Comune's budget before issuing.", programme=f.programma.nome))
+    if (f.cig or f.cup) and not f.determina_numero:
+        raise DomainError(gettext(
+            "Enter the number and date of the Comune's resolution (determina) that the CIG or "
+            "CUP refer to: the office matches the invoice to it."))
+
+
+def issue_invoice(session: Session, f: Fattura, day: dt.date, iban: str | None = None) -> Fattura:
     """Issue a draft: the next number of ``day``'s year, taken inside this transaction, and the
-    totals frozen as the document's snapshot. The caller commits, which releases the locks."""
+    totals frozen as the document's snapshot. An invoice (TD01) is paid by bank transfer (MP05):
+    ``iban`` is the agency's account (setting AGENZIA_IBAN), refused when missing or invalid.
+    The caller commits, which releases the locks."""
     _lock(session, f)
     counter = year_counter(session, day.year)  # from here the year is ours until commit
     # Every check comes before the number is taken: a refusal leaves no gap.
+    require_iban(f, iban)
     _check_issuable(session, f, day)
     counter.ultimo_numero += 1
     f.imponibile, f.iva = totals(f.righe)

@@ -1,4 +1,5 @@
-"""`flask export fatture`: the FatturaPA XML of the documents issued in a period, as a zip."""
+"""`flask export fatture`: the FatturaPA files of the documents issued in a period, as a zip:
+each as it was last sent to SDI (``flask fatture invia`` sends; a document not sent has no file)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ import datetime as dt
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from models import db
 from models.operations.fatture import issued_in_period
+from models.operations.sdi import last_transmission
 
 from . import fatturapa
 
@@ -26,12 +27,15 @@ def export_fatture(dal: dt.datetime, al: dt.datetime, output: Path) -> None:
     first, last = dal.date(), al.date()
     if last < first:
         raise click.BadParameter("--al must not precede --dal", param_hint="--al")
-    try:
-        agenzia = fatturapa.Agenzia.from_config(current_app.config)
-    except (KeyError, ValueError) as exc:
-        raise click.ClickException(f"agency configuration: {exc}") from None
-    docs = [fatturapa.documento_from(f) for f in issued_in_period(db.session, first, last)]
+    docs = issued_in_period(db.session, first, last)
     if not docs:
         raise click.ClickException(f"no invoices issued from {first:%d/%m/%Y} to {last:%d/%m/%Y}")
-    output.write_bytes(fatturapa.build_zip(agenzia, docs))
-    click.echo(f"{len(docs)} FatturaPA files written to {output}")
+    sent = {f.id: last_transmission(db.session, f) for f in docs}
+    unsent = [str(f) for f in docs if sent[f.id] is None]
+    if unsent:
+        click.echo(f"not yet sent to SDI (flask fatture invia), left out: {', '.join(unsent)}", err=True)
+    files = [(t.nome_file_xml, t.xml) for t in sent.values() if t is not None]
+    if not files:
+        raise click.ClickException("none of them was sent to SDI yet: flask fatture invia --mese YYYY-MM")
+    output.write_bytes(fatturapa.zip_files(files))
+    click.echo(f"{len(files)} FatturaPA files written to {output}")

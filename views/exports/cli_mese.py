@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 
 import click
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext, ngettext
 from sqlalchemy import select
@@ -100,7 +101,7 @@ def emetti(mese: str, day) -> None:
     for fid in ids:
         f = db.session.get(Fattura, fid)
         try:
-            ops.issue_invoice(db.session, f, issue_day)
+            ops.issue_invoice(db.session, f, issue_day, iban=current_app.config.get("AGENZIA_IBAN"))
             db.session.commit()
             done.append(f)
         except DomainError as exc:

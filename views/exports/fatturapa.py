@@ -28,25 +28,46 @@ FORMATO = "FPA12"
 #: Condizioni di pagamento TP02 (payment in full), modalita MP05 (bank transfer).
 CONDIZIONI_PAGAMENTO = "TP02"
 MODALITA_PAGAMENTO = "MP05"
-#: The Comune model has no street address yet: the municipal seat is named instead.
-INDIRIZZO_COMUNE = "Sede municipale"
 
 ET.register_namespace("p", NAMESPACE)
 
-_ASCII = {"€": "EUR", "–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "..."}
+#: Characters outside Latin-1 that do not decompose to a Latin letter (NFKD), written as
+#: an Italian reader would: typography, letters of Central and Northern Europe, Greek, Cyrillic.
+_ASCII = {
+    "€": "EUR", "–": "-", "—": "-", "‘": "'", "’": "'", "‚": ",", "“": '"', "”": '"', "„": '"',
+    "…": "...", "•": "-", "‰": "per mille", "™": "TM", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d",
+    "Ħ": "H", "ħ": "h", "ı": "i", "Œ": "OE", "œ": "oe", "Ŧ": "T", "ŧ": "t", "ſ": "s", "Ə": "E",
+    "ə": "e", "Ŋ": "N", "ŋ": "n",
+}
+_GREEK = dict(zip("αβγδεζηθικλμνξοπρστυφχψωάέήίόύώς",
+                  "a b g d e z i th i k l m n x o p r s t y f ch ps o a e i i o y o s".split(), strict=True))
+_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяєіїґ",
+                     "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya ye i yi g"
+                     .split(), strict=True))
+
+
+def _transliterate(ch: str) -> str:
+    if ch in _ASCII:
+        return _ASCII[ch]
+    lower = ch.lower()
+    for table in (_GREEK, _CYRILLIC):
+        if lower in table:
+            plain = table[lower].replace("_", "")
+            return plain.capitalize() if ch != lower else plain
+    plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+    return plain or "?"
 
 
 def latin(text: str, length: int) -> str:
-    """Text the schema accepts (Basic Latin and Latin-1 Supplement), cut to ``length``."""
+    """Text as FatturaPA's Latin types accept it (Basic Latin and Latin-1 Supplement), cut to
+    ``length``: every Latin-1 character kept as it is (the file is UTF-8), only the others
+    transliterated (Ł -> L, ő -> o, Σ -> S, Ж -> Zh), control characters dropped."""
     out = []
     for ch in " ".join(str(text).split()):
-        if ord(ch) < 256:
+        if 32 <= ord(ch) < 127 or 160 <= ord(ch) < 256:
             out.append(ch)
-        elif ch in _ASCII:
-            out.append(_ASCII[ch])
-        else:
-            plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
-            out.append(plain or "?")
+        elif ord(ch) >= 256:
+            out.append(_transliterate(ch))
     return "".join(out)[:length]
 
 
@@ -95,7 +116,8 @@ class Cliente:
     cap: str
     comune: str
     provincia: str | None
-    indirizzo: str = INDIRIZZO_COMUNE
+    #: The seat's street and number (Comune.indirizzo).
+    indirizzo: str
 
 
 @dataclass(frozen=True)
@@ -130,8 +152,14 @@ class Documento:
     causale: str
     cig: str | None = None
     cup: str | None = None
-    #: IdDocumento of DatiContratto (the programme) when CIG or CUP is given.
-    contratto: str | None = None
+    #: The Comune's resolution (determina): number and date, DatiContratto's IdDocumento and
+    #: Data; its commitment (impegno) goes in CodiceCommessaConvenzione.
+    determina: str | None = None
+    determina_data: dt.date | None = None
+    impegno: str | None = None
+    #: The transmission's progressive (five letters or digits, models/sdi.py): the file name
+    #: and ProgressivoInvio; None for a document not yet sent, which has no file.
+    progressivo: str | None = None
     #: The invoice a credit note reverses: (number, date).
     collegata: tuple[str, dt.date] | None = None
     #: The stamp duty (bollo virtuale), charged to the Comune; None when not due.
@@ -153,21 +181,16 @@ class Documento:
                      if r.natura == natura and r.riferimento_normativo), None)
 
 
-def progressivo(doc_id: int) -> str:
-    """Five letters or digits unique per document: the id in base 36, zero-padded."""
-    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    n, out = int(doc_id), ""
-    while n:
-        n, r = divmod(n, 36)
-        out = digits[r] + out
-    if len(out) > 5:
-        raise ValueError("document id too large for a five-character progressive")
-    return out.rjust(5, "0")
+def sender_id(agenzia: Agenzia) -> str:
+    """The first part of every file name: the country and the agency's partita IVA."""
+    return f"{agenzia.nazione}{agenzia.partita_iva}"
 
 
 def file_name(agenzia: Agenzia, doc: Documento) -> str:
-    """The SdI file name: IT<partita IVA>_<progressivo>.xml."""
-    return f"{agenzia.nazione}{agenzia.partita_iva}_{progressivo(doc.id)}.xml"
+    """The SdI file name: IT<partita IVA>_<progressivo>.xml (the transmission's progressive)."""
+    if not doc.progressivo:
+        raise ValueError("a document gets its file name when it is sent to SDI")
+    return f"{sender_id(agenzia)}_{doc.progressivo}.xml"
 
 
 def _amount(value: Decimal) -> str:
@@ -197,7 +220,7 @@ def _header(root, agenzia: Agenzia, doc: Documento) -> None:
     trasmittente = _sub(dt_, "IdTrasmittente")
     _sub(trasmittente, "IdPaese", agenzia.nazione)
     _sub(trasmittente, "IdCodice", agenzia.codice_fiscale or agenzia.partita_iva)
-    _sub(dt_, "ProgressivoInvio", progressivo(doc.id))
+    _sub(dt_, "ProgressivoInvio", doc.progressivo)
     _sub(dt_, "FormatoTrasmissione", FORMATO)
     _sub(dt_, "CodiceDestinatario", doc.cliente.codice_ipa)
 
@@ -221,11 +244,13 @@ def _header(root, agenzia: Agenzia, doc: Documento) -> None:
           doc.cliente.provincia)
 
 
-def _correlato(parent, tag, id_documento, data=None, cig=None, cup=None) -> None:
+def _correlato(parent, tag, id_documento, data=None, cig=None, cup=None, commessa=None) -> None:
     el = _sub(parent, tag)
     _sub(el, "IdDocumento", latin(id_documento, 20))
     if data:
         _sub(el, "Data", data.isoformat())
+    if commessa:
+        _sub(el, "CodiceCommessaConvenzione", latin(commessa, 100))
     if cup:
         _sub(el, "CodiceCUP", cup)
     if cig:
@@ -246,8 +271,9 @@ def _body(root, agenzia: Agenzia, doc: Documento) -> None:
         _sub(bollo, "ImportoBollo", _amount(doc.bollo))
     _sub(gd, "ImportoTotaleDocumento", _amount(doc.totale))
     _sub(gd, "Causale", latin(doc.causale, 200))
-    if doc.cig or doc.cup:
-        _correlato(generali, "DatiContratto", doc.contratto or doc.numero, cig=doc.cig, cup=doc.cup)
+    if doc.determina:
+        _correlato(generali, "DatiContratto", doc.determina, doc.determina_data, cig=doc.cig,
+                   cup=doc.cup, commessa=doc.impegno)
     if doc.collegata:
         _correlato(generali, "DatiFattureCollegate", doc.collegata[0], doc.collegata[1])
 
@@ -288,12 +314,22 @@ def _body(root, agenzia: Agenzia, doc: Documento) -> None:
         _sub(dettaglio, "Beneficiario", latin(agenzia.denominazione, 200))
         _sub(dettaglio, "ModalitaPagamento", MODALITA_PAGAMENTO)
         _sub(dettaglio, "ImportoPagamento", _amount(doc.da_pagare))
-        if agenzia.iban:
-            _sub(dettaglio, "IBAN", agenzia.iban)
+        _sub(dettaglio, "IBAN", agenzia.iban)
+
+
+def check_document(agenzia: Agenzia, doc: Documento) -> None:
+    """What an office would stop the file for, refused before it is written (issue 15)."""
+    if not doc.progressivo:
+        raise ValueError("a document gets its file when it is sent to SDI (its progressive)")
+    if doc.tipo == "TD01" and not agenzia.iban:
+        raise ValueError("AGENZIA_IBAN is not set: payment by bank transfer (MP05) needs it")
+    if (doc.cig or doc.cup) and not doc.determina:
+        raise ValueError("CIG or CUP without the Comune's resolution (determina) to refer them to")
 
 
 def build_xml(agenzia: Agenzia, doc: Documento) -> bytes:
     """The FPA12 XML of one issued document (UTF-8, with the XML declaration)."""
+    check_document(agenzia, doc)
     root = ET.Element(f"{{{NAMESPACE}}}FatturaElettronica", {"versione": FORMATO})
     _header(root, agenzia, doc)
     _body(root, agenzia, doc)
@@ -301,12 +337,12 @@ def build_xml(agenzia: Agenzia, doc: Documento) -> bytes:
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
 
 
-def build_zip(agenzia: Agenzia, docs) -> bytes:
-    """A zip with one FatturaPA XML per document, each under its SdI file name."""
+def zip_files(files) -> bytes:
+    """A zip of (file name, bytes) pairs: the files as they were sent to SDI."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for doc in docs:
-            zf.writestr(file_name(agenzia, doc), build_xml(agenzia, doc))
+        for name, data in files:
+            zf.writestr(name, data)
     return buffer.getvalue()
 
 
@@ -314,7 +350,7 @@ def _numero(f) -> str:
     return f"{f.numero}/{f.anno}"
 
 
-def documento_from(f) -> Documento:
+def documento_from(f, progressivo: str | None = None) -> Documento:
     """The data of an issued ``Fattura`` (lines, Comune and programme loaded) for the builder.
 
     The document's totals are the ones stored when it was issued (DOMAIN.md: an issued invoice
@@ -325,7 +361,8 @@ def documento_from(f) -> Documento:
         raise ValueError("only an issued invoice has a FatturaPA file")
     c = f.comune
     cliente = Cliente(denominazione=f"Comune di {c.nome}", codice_fiscale=c.codice_fiscale or "",
-                      codice_ipa=c.codice_ipa or "", cap=c.cap or "", comune=c.nome, provincia=c.provincia)
+                      codice_ipa=c.codice_ipa or "", cap=c.cap or "", comune=c.nome, provincia=c.provincia,
+                      indirizzo=c.indirizzo or "")
     righe = tuple(
         Riga(descrizione=r.descrizione, quantita=r.quantita,
              unita=r.voce_listino.unita if r.voce_listino else None,
@@ -349,5 +386,6 @@ def documento_from(f) -> Documento:
         id=f.id, tipo=f.tipo_documento.name, numero=_numero(f), data=f.data, cliente=cliente,
         righe=righe, riepilogo=riepilogo, imponibile=f.imponibile, imposta=f.iva, bollo=f.bollo,
         split_payment=bool(f.split_payment),
-        causale=causale, cig=f.cig, cup=f.cup, contratto=f.programma.nome, collegata=collegata,
+        causale=causale, cig=f.cig, cup=f.cup, determina=f.determina_numero,
+        determina_data=f.determina_data, impegno=f.impegno, collegata=collegata, progressivo=progressivo,
     )
