@@ -13,6 +13,7 @@ from .anagrafiche import (
 )
 from .audit import RegistroAudit
 from .base import Base, db
+from .documenti import AllegatoPercorso, DocumentoGenerato, TipoDocumento
 from .errors import DomainError
 from .fatture import Fattura, Pagamento, RigaFattura
 from .percorsi import Addebito, Diario, Ore, Percorso, Proroga, RigaVoucher, Voucher
@@ -47,6 +48,9 @@ _never_reuse_ids()
 
 __all__ = [
     "Addebito",
+    "AllegatoPercorso",
+    "DocumentoGenerato",
+    "TipoDocumento",
     "Base",
     "Budget",
     "CategoriaSvantaggio",
