@@ -249,6 +249,8 @@ class WorkflowMixin:
             items=items,
             needs_position=needs_position(p.tipologia),
             TipoOre=TipoOre,
+            # Issue 15: the path's documents and signed scans (views/documenti.py).
+            **self.documents_context(p),
         )
 
     @expose("/case/<int:id>/diary/", methods=("POST",))
