@@ -17,6 +17,7 @@ from pathlib import Path
 from flask_babel import gettext
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..documenti import AllegatoPercorso, DocumentoGenerato, TipoDocumento
 from ..errors import DomainError
 from ..percorsi import Percorso
@@ -58,8 +59,9 @@ def sniff(data: bytes) -> tuple[str, str] | None:
 def record_generated(session: Session, p: Percorso, tipo: TipoDocumento, formato: str,
                      nome_file: str, by=None) -> DocumentoGenerato:
     """A document generated for signing is kept on record: which, in which format, when
-    (the database's clock) and by whom (issue 15: "kept with date and author")."""
-    doc = DocumentoGenerato(percorso=p, tipo=tipo, formato=formato, nome_file=nome_file[:200], autore=by)
+    (Rome's clock) and by whom (issue 15: "kept with date and author")."""
+    doc = DocumentoGenerato(percorso=p, tipo=tipo, formato=formato, nome_file=nome_file[:200], autore=by,
+                            generato_il=clock.now())
     session.add(doc)
     session.flush()
     return doc
@@ -97,7 +99,8 @@ def attach_scan(session: Session, p: Percorso, tipo: TipoDocumento, name: str | 
     try:
         scan = AllegatoPercorso(percorso=p, tipo=tipo, nome_originale=_clean_name(name), chiave=key,
                                 tipo_mime=mime, dimensione=len(data),
-                                sha256=hashlib.sha256(data).hexdigest(), autore=by)
+                                sha256=hashlib.sha256(data).hexdigest(), autore=by,
+                                caricato_il=clock.now())
         session.add(scan)
         session.flush()
     except Exception:

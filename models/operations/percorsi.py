@@ -209,25 +209,32 @@ def check_position(session: Session, p: Percorso, post: Postazione, day: dt.date
         )
 
 
-def check_agreement(ente: EnteOspitante, day: dt.date) -> None:
-    """A path starts at a host only under a framework agreement (convenzione) in force on its
-    start date: signed on or before it, not expired (DOMAIN.md, "The flow" 6; issue 15, item 2).
-    An agreement with no recorded expiry is open-ended."""
+def agreement_refusal(ente: EnteOspitante, day: dt.date) -> str | None:
+    """Why ``ente`` has no framework agreement (convenzione) in force on ``day``, or None: one
+    signed on or before it and not expired (DOMAIN.md, "The flow" 6; issue 15, item 2). An
+    agreement with no recorded expiry is open-ended."""
     if ente.convenzione_data is None:
-        raise DomainError(gettext(
+        return gettext(
             "%(host)s has no agreement (convenzione) with the agency: record it on the host's "
-            "page before activating the path.", host=ente.ragione_sociale), "postazione")
+            "page before activating the path.", host=ente.ragione_sociale)
     if ente.convenzione_data > day:
-        raise DomainError(gettext(
+        return gettext(
             "The agreement with %(host)s was signed on %(signed)s, after the start date %(day)s.",
-            host=ente.ragione_sociale, signed=dates.fmt(ente.convenzione_data), day=dates.fmt(day)),
-            "postazione")
+            host=ente.ragione_sociale, signed=dates.fmt(ente.convenzione_data), day=dates.fmt(day))
     if ente.convenzione_scadenza is not None and ente.convenzione_scadenza < day:
-        raise DomainError(gettext(
+        return gettext(
             "The agreement with %(host)s expired on %(expiry)s: it is not valid on the start "
             "date %(day)s. Renew it on the host's page first.",
             host=ente.ragione_sociale, expiry=dates.fmt(ente.convenzione_scadenza),
-            day=dates.fmt(day)), "postazione")
+            day=dates.fmt(day))
+    return None
+
+
+def check_agreement(ente: EnteOspitante, day: dt.date) -> None:
+    """A path starts at a host only under an agreement in force on its start date."""
+    refusal = agreement_refusal(ente, day)
+    if refusal is not None:
+        raise DomainError(refusal, "postazione")
 
 
 def activate(session: Session, p: Percorso, post: Postazione | None, start: dt.date,
