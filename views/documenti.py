@@ -84,6 +84,8 @@ def file_name(p: Percorso, tipo: TipoDocumento, fmt: str, post: Postazione | Non
 
 def unavailable(p: Percorso, tipo: TipoDocumento, post: Postazione | None = None) -> str | None:
     """Why ``tipo`` cannot be produced for ``p`` now, or None."""
+    if tipo == T.CONVENZIONE and not needs_position(p.tipologia):
+        return gettext("A path of this type has no host, hence no agreement.")
     if tipo == T.CONVENZIONE and p.postazione is None and post is None:
         return gettext("Choose a position: the agreement is with its host.")
     if tipo == T.REGISTRO_PRESENZE and (p.data_avvio is None or not needs_position(p.tipologia)):
