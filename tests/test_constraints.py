@@ -18,10 +18,12 @@ from sqlalchemy import String, Table, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from models import (
+    AllegatoPercorso,
     Base,
     Budget,
     Comune,
     Diario,
+    DocumentoGenerato,
     EnteOspitante,
     Fattura,
     Ore,
@@ -31,6 +33,7 @@ from models import (
     Postazione,
     Programma,
     RigaFattura,
+    TipoDocumento,
     TipologiaProgramma,
     VariazioneBudget,
     VoceListino,
@@ -455,6 +458,11 @@ def _one_row_per_enum_table(session, dati) -> dict[str, int]:
     riga = f.make_riga_fattura(session, fattura)
     tipologia = TipologiaProgramma(programma=dati.programma, tipologia=TipologiaPercorso.TIROCINIO)
     session.add(tipologia)
+    documento = DocumentoGenerato(percorso=dati.percorso, tipo=TipoDocumento.CONVENZIONE, formato="pdf",
+                                  nome_file="convenzione.pdf")
+    allegato = AllegatoPercorso(percorso=dati.percorso, tipo=TipoDocumento.CONVENZIONE, nome_originale="c.pdf",
+                                chiave="c.pdf", tipo_mime="application/pdf", dimensione=1, sha256="0" * 64)
+    session.add_all([documento, allegato])
     session.flush()
     rows = {
         "programma": dati.programma.id,
@@ -468,6 +476,8 @@ def _one_row_per_enum_table(session, dati) -> dict[str, int]:
         "ore": ore.id,
         "diario": diario.id,
         "fattura": fattura.id,
+        "documento_generato": documento.id,
+        "allegato_percorso": allegato.id,
     }
     session.commit()
     return rows

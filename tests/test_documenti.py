@@ -22,8 +22,8 @@ from models import (
 )
 from models.operations import documenti as ops
 from models.operations import percorsi
-from views.documenti import DOCUMENTS, build_document
 from views.exports.documenti import DEFAULT_DIR
+from views.exports.documenti.percorso import DOCUMENTS, build_document
 
 from . import factories as f
 from .conftest import csrf_token

@@ -13,7 +13,7 @@ from models import Percorso, clock, db
 from models.errors import DomainError
 from models.operations.documenti import record_generated
 
-from ..documenti import DOCUMENTS, build_document
+from .documenti.percorso import DOCUMENTS, build_document
 
 
 @click.command("documenti")
