@@ -13,6 +13,7 @@ from .anagrafiche import (
 )
 from .audit import RegistroAudit
 from .base import Base, db
+from .documenti import AllegatoPercorso, DocumentoGenerato, TipoDocumentoPercorso
 from .errors import DomainError
 from .fatture import Fattura, Pagamento, RigaFattura
 from .percorsi import Addebito, Diario, Ore, Percorso, Proroga, RigaVoucher, Voucher
@@ -52,6 +53,9 @@ __all__ = [
     "NotificaSdi",
     "NumeratoreSdi",
     "TrasmissioneSdi",
+    "AllegatoPercorso",
+    "DocumentoGenerato",
+    "TipoDocumentoPercorso",
     "Base",
     "Budget",
     "CategoriaSvantaggio",

@@ -177,6 +177,9 @@ class Percorso(Base):
     )
     motivo_chiusura: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    #: The individual project's objectives and activities, printed on the progetto formativo
+    #: (issue 15).
+    obiettivi: Mapped[str | None] = mapped_column(Text)
 
     persona: Mapped[Persona] = relationship()
     comune: Mapped[Comune] = relationship()

@@ -136,6 +136,11 @@ def settings_from_env(env: Mapping[str, str], instance_path: Path) -> dict:
         "CONSOLE_HTTPS": https,
         "LOG_FORMAT": (env.get("LOG_FORMAT") or "json").lower(),
         "LOG_LEVEL": (env.get("LOG_LEVEL") or "INFO").upper(),
+        # A path's documents (issue 15): the agency's own DOCX templates, when it has any
+        # (same file names as views/exports/documenti/modelli/), and the signed scans.
+        "DOCUMENTI_MODELLI_DIR": env.get("DOCUMENTI_MODELLI_DIR") or str(instance_path / "modelli"),
+        "ALLEGATI_DIR": env.get("ALLEGATI_DIR") or str(instance_path / "allegati"),
+        "ALLEGATI_MAX_MB": _int(env, "ALLEGATI_MAX_MB", 10, minimum=1),
     }
     agency = {
         name: (env.get(name) or (DEMO_AGENCY.get(name, "") if dev else "")).strip()

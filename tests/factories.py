@@ -112,6 +112,8 @@ def make_programma(session, durata=(2, 12), **kw) -> Programma:
 
 
 def make_ente(session, comune, **kw) -> EnteOspitante:
+    """A host with a framework agreement in force from 2024 to 2099 (a path starts only under
+    one: models/operations/percorsi.py, ``check_agreement``)."""
     n = next(_seq)
     piva = make_partita_iva(n + 9000)
     values = dict(
@@ -120,6 +122,9 @@ def make_ente(session, comune, **kw) -> EnteOspitante:
         codice_fiscale=piva,
         partita_iva=piva,
         comune=comune,
+        convenzione_numero=f"CONV-{n}",
+        convenzione_data=dt.date(2024, 1, 1),
+        convenzione_scadenza=dt.date(2099, 12, 31),
     )
     values.update(kw)
     obj = EnteOspitante(**values)

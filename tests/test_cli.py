@@ -73,7 +73,7 @@ def test_every_command_is_registered_by_the_app_factory(app):
         "persone", "enti", "postazioni", "percorsi", "ore", "budget", "modello"}
     assert set(app.cli.commands["export"].commands) == {
         "fogli-ore", "indennita", "semestrale", "trimestrale", "budget", "esiti", "registro-fatture", "fatture",
-        "registro-presenze"}
+        "registro-presenze", "documenti"}
 
 
 def test_export_commands_use_models_and_builders_not_view_modules():

@@ -18,10 +18,12 @@ from sqlalchemy import String, Table, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from models import (
+    AllegatoPercorso,
     Base,
     Budget,
     Comune,
     Diario,
+    DocumentoGenerato,
     EnteOspitante,
     Fattura,
     Ore,
@@ -31,6 +33,7 @@ from models import (
     Postazione,
     Programma,
     RigaFattura,
+    TipoDocumentoPercorso,
     TipologiaProgramma,
     VariazioneBudget,
     VoceListino,
@@ -461,6 +464,11 @@ def _one_row_per_enum_table(session, dati) -> dict[str, int]:
     notifica = NotificaSdi(trasmissione=trasmissione, tipo=TipoNotificaSdi.RC, message_id="1",
                            registrata_il=dt.datetime(2025, 4, 3, 10, 0))
     session.add_all([trasmissione, notifica])
+    documento = DocumentoGenerato(percorso=dati.percorso, tipo=TipoDocumentoPercorso.CONVENZIONE, formato="pdf",
+                                  nome_file="convenzione.pdf")
+    allegato = AllegatoPercorso(percorso=dati.percorso, tipo=TipoDocumentoPercorso.CONVENZIONE, nome_originale="c.pdf",
+                                chiave="c.pdf", tipo_mime="application/pdf", dimensione=1, sha256="0" * 64)
+    session.add_all([documento, allegato])
     session.flush()
     rows = {
         "trasmissione_sdi": trasmissione.id,
@@ -476,6 +484,8 @@ def _one_row_per_enum_table(session, dati) -> dict[str, int]:
         "ore": ore.id,
         "diario": diario.id,
         "fattura": fattura.id,
+        "documento_generato": documento.id,
+        "allegato_percorso": allegato.id,
     }
     session.commit()
     return rows

@@ -32,6 +32,7 @@ from models.queries.home import hours_missing, internship_ending, internship_pas
 from models.validation import parse_id
 
 from .base import ConsoleInline, RoleModelView
+from .documenti import DocumentiMixin
 from .filters import ConditionFilter, MonthFilter
 from .fogli_ore import FogliOreActionMixin
 from .ore_mese import MonthGridMixin
@@ -80,6 +81,7 @@ PERCORSO_LABELS = {
     "tipo_contratto": _l("Contract type"),
     "motivo_chiusura": _l("Reason for closing"),
     "note": _l("Notes"),
+    "obiettivi": _l("Objectives of the individual project"),
     "data": _l("Date"),
     "tipo": _l("Kind"),
     "ore": _l("Hours"),
@@ -123,7 +125,7 @@ ENDING = ConditionFilter(Percorso.id, _l("Internship ending within 30 days"),
 UNINVOICED = ConditionFilter(Addebito.id, _l("Not yet invoiced"), lambda: Addebito.riga_fattura_id.is_(None))
 
 
-class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
+class PercorsoView(FogliOreActionMixin, DocumentiMixin, WorkflowMixin, RoleModelView):
     permissions = {
         "operatore": "rce",
         "pal": "r",
@@ -196,6 +198,7 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
         "segnalazione_di_gruppo",
         "operatore",
         "assistente_sociale",
+        "obiettivi",
         "note",
     )
     form_ajax_refs = {
@@ -216,7 +219,7 @@ class PercorsoView(FogliOreActionMixin, WorkflowMixin, RoleModelView):
     def _trim_form(self, form):
         """A social worker files referrals for their own Comune only."""
         if scoped_comune_id() is not None:
-            for name in ("comune", "operatore", "assistente_sociale"):
+            for name in ("comune", "operatore", "assistente_sociale", "obiettivi"):
                 if hasattr(form, name):
                     delattr(form, name)
         return form

@@ -248,7 +248,11 @@ class WorkflowMixin:
             elsewhere=erogazioni.DELIVERED_ELSEWHERE,
             items=items,
             needs_position=needs_position(p.tipologia),
+            # A suitable position whose host's agreement is not in force today is marked.
+            agreement_refusal=lambda post: ops.agreement_refusal(post.ente, clock.today()),
             TipoOre=TipoOre,
+            # Issue 15: the path's documents and signed scans (views/documenti.py).
+            **self.documents_context(p),
         )
 
     @expose("/case/<int:id>/diary/", methods=("POST",))

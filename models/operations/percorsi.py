@@ -209,10 +209,39 @@ def check_position(session: Session, p: Percorso, post: Postazione, day: dt.date
         )
 
 
+def agreement_refusal(ente: EnteOspitante, day: dt.date) -> str | None:
+    """Why ``ente`` has no framework agreement (convenzione) in force on ``day``, or None: one
+    signed on or before it and not expired (DOMAIN.md, "The flow" 6; issue 15, item 2). An
+    agreement with no recorded expiry is open-ended."""
+    if ente.convenzione_data is None:
+        return gettext(
+            "%(host)s has no agreement (convenzione) with the agency: record it on the host's "
+            "page before activating the path.", host=ente.ragione_sociale)
+    if ente.convenzione_data > day:
+        return gettext(
+            "The agreement with %(host)s was signed on %(signed)s, after the start date %(day)s.",
+            host=ente.ragione_sociale, signed=dates.fmt(ente.convenzione_data), day=dates.fmt(day))
+    if ente.convenzione_scadenza is not None and ente.convenzione_scadenza < day:
+        return gettext(
+            "The agreement with %(host)s expired on %(expiry)s: it is not valid on the start "
+            "date %(day)s. Renew it on the host's page first.",
+            host=ente.ragione_sociale, expiry=dates.fmt(ente.convenzione_scadenza),
+            day=dates.fmt(day))
+    return None
+
+
+def check_agreement(ente: EnteOspitante, day: dt.date) -> None:
+    """A path starts at a host only under an agreement in force on its start date."""
+    refusal = agreement_refusal(ente, day)
+    if refusal is not None:
+        raise DomainError(refusal, "postazione")
+
+
 def activate(session: Session, p: Percorso, post: Postazione | None, start: dt.date,
              planned_end: dt.date | None, by=None) -> None:
     """Avvio: needs an approved voucher and a suitable position (a PIP, a plan of services, has
-    none); an internship of either kind bills its activation."""
+    none) whose host has an agreement in force on the start date; an internship of either
+    kind bills its activation."""
     require_step("activate", p, by)
     if not needs_position(p.tipologia):
         post = None
@@ -230,6 +259,7 @@ def activate(session: Session, p: Percorso, post: Postazione | None, start: dt.d
         raise DomainError(gettext("The planned end cannot precede the start date."))
     check_internship_duration(p, start, planned_end)
     if post is not None:
+        check_agreement(post.ente, start)
         check_position(session, p, post, start)
     # Priced before anything changes: a refusal must leave the path as it was.
     voce = None

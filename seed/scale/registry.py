@@ -42,7 +42,8 @@ class Registry(Generator):
                 tipo = TIPI_ENTE[k % len(TIPI_ENTE)]
                 piva = make_partita_iva(700_000 + k)
                 nome = f"{tipo.label.capitalize()} {rng.choice(data.COGNOMI)} {k + 1:04d}"
-                conv = self.start + dt.timedelta(days=rng.randrange(365))
+                # Signed before the first activation: every synthetic path starts under an agreement.
+                conv = self.start - dt.timedelta(days=1 + rng.randrange(365))
                 yield (eid, nome[:200], tipo, piva, piva, rng.choice(self.comuni),
                        f"{rng.choice(data.VIE)} {rng.randint(1, 150)}", rng.choice(data.COGNOMI),
                        f"+39 02 {k:07d}", f"info{k + 1}@ente.sintetico.it",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask.cli import AppGroup
 
-from . import cli_fatture, cli_fogli, cli_report
+from . import cli_documenti, cli_fatture, cli_fogli, cli_report
 
-export_cli = AppGroup("export", help="Export timesheets, reports and invoices.")
+export_cli = AppGroup("export", help="Export timesheets, reports, invoices and a path's documents.")
 for _command in (
     cli_fogli.fogli_ore_command,
     cli_fogli.indennita_command,
@@ -18,5 +18,6 @@ for _command in (
     cli_report.esiti_command,
     cli_report.registro_command,
     cli_fatture.export_fatture,
+    cli_documenti.documenti_command,
 ):
     export_cli.add_command(_command)
