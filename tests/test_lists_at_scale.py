@@ -55,6 +55,13 @@ def test_the_paths_and_hours_lists_search_their_people(client_for, app, people):
     assert f"/admin/percorso/case/{people['Rossi'][2]}/" not in html
     html = client.get("/admin/ore/?search=rossini").get_data(as_text=True)
     assert "Rossini" in html and ">Rossi " not in html
+    # Vouchers too, by the start of the surname (Brossi only contains it), through the index.
+    with app.app_context():
+        for cognome in ("Rossini", "Brossi"):
+            f.make_voucher(db.session, db.session.get(Percorso, people[cognome][2]))
+        db.session.commit()
+    html = client.get("/admin/voucher/?search=ross").get_data(as_text=True)
+    assert "Rossini" in html and "Brossi" not in html
 
 
 def test_a_capped_count_stops_and_says_so(client_for, app, world, monkeypatch):

@@ -27,7 +27,7 @@ from models.queries.home import to_revise
 from .base import RoleModelView, RowAction, allowed
 from .filters import ConditionFilter
 from .percorsi import PERCORSO_LABELS, PERCORSO_PICKER, RigaVoucherInline
-from .scoping import scope_query
+from .scoping import paths_search, scope_query
 
 PENDING = StatoVoucher.PROPOSTO
 #: Rejected vouchers whose path awaits a new proposal (the home page's count).
@@ -175,6 +175,10 @@ class VoucherView(VoucherDecisionMixin, RoleModelView):
     column_default_sort = ("data_proposta", True)
     column_sortable_list = ("stato", "data_proposta", "data_decisione")
     column_searchable_list = ("percorso.persona.cognome", "percorso.persona.codice_fiscale")
+
+    def search_clause(self, search):
+        return paths_search(Voucher.percorso_id, search)
+
     column_filters = ("stato", "data_proposta", "percorso.comune.nome", "percorso.stato", TO_REVISE)
     form_columns = ("percorso", "data_proposta", "note")
     inline_models = (RigaVoucherInline(RigaVoucher),)
