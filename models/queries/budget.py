@@ -215,6 +215,22 @@ def budget_figures_by_budget(*where):
     )
 
 
+def commitment_by_budget(*where):
+    """Allocated, committed and remaining of the budgets matching ``where``, without the
+    charges (what a voucher decision is checked against): rows (budget_id, stanziato,
+    impegnato, residuo)."""
+    committed = committed_by_budget(*where).subquery()
+    impegnato = func.coalesce(committed.c.impegnato, 0)
+    return (
+        select(Budget.id.label("budget_id"),
+               type_coerce(Budget.stanziato, MONEY).label("stanziato"),
+               type_coerce(impegnato, MONEY).label("impegnato"),
+               type_coerce(Budget.stanziato - impegnato, MONEY).label("residuo"))
+        .outerjoin(committed, committed.c.budget_id == Budget.id)
+        .where(*where)
+    )
+
+
 def load_budget_figures(session: Session, budgets) -> None:
     """Fill the deferred figures of ``budgets`` (a list page) with one statement, computed for
     those rows only: undeferred in the list query, SQLite would compute them for every

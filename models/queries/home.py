@@ -31,7 +31,7 @@ from ..money import sql_line_amount
 from ..percorsi import Addebito, Diario, Ore, Percorso, Voucher
 from ..programmi import Budget, Programma, VoceListino
 from ..utenti import Ruolo, Utente, ruoli_utenti
-from .budget import budget_figures_by_budget, voucher_gross
+from .budget import budget_figures_by_budget, commitment_by_budget, voucher_gross
 
 S = StatoPercorso
 #: How long a Comune has to pay an issued invoice (D.Lgs. 231/2002, art. 4: 30 days for
@@ -132,7 +132,7 @@ def pending_vouchers(session: Session, today: dt.date, limit: int = 10) -> tuple
     pending gross amount, each with the figures of its budget covering today).
 
     Three statements whatever the number of Comuni: the count, the pending vouchers grouped,
-    then the five figures of those budgets only (models/queries/budget.py)."""
+    then allocated, committed and remaining of those budgets only (models/queries/budget.py)."""
     total = session.scalar(select(func.count()).select_from(Voucher)
                            .where(Voucher.stato == StatoVoucher.PROPOSTO))
     if not total:
@@ -155,7 +155,7 @@ def pending_vouchers(session: Session, today: dt.date, limit: int = 10) -> tuple
              for cid, nome, prog, n, g, bid in rows]
     ids = [p.budget_id for p in found if p.budget_id]
     if ids:
-        figures = {f.budget_id: f for f in session.execute(budget_figures_by_budget(Budget.id.in_(ids)))}
+        figures = {f.budget_id: f for f in session.execute(commitment_by_budget(Budget.id.in_(ids)))}
         for p in found:
             f = figures.get(p.budget_id)
             if f is not None:
