@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import gettext
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -236,6 +237,16 @@ def open_sheet(tipo: TipoImport, report: Rapporto, path, filename, mapping, shee
     return header, itertools.chain(head[header.row_index + 1:], rows)
 
 
+def _plan_each_lookup(session: Session) -> None:
+    """On PostgreSQL, plan each statement of this import's transaction for its own values.
+    psycopg prepares a statement repeated five times, and PostgreSQL then keeps a generic plan
+    made while the table was small: the per-chunk lookups by codice fiscale stayed sequential
+    scans while the import grew the table (100 000 people into a new database: 611 s instead
+    of about 40)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
 def run_import(session: Session, kind: str, path: str | Path, filename: str, *, actor=None,
                comune_id: int | None = None, options: dict | None = None,
                mapping: dict[int, str] | None = None, sheet: str | None = None,
@@ -267,6 +278,7 @@ def run_import(session: Session, kind: str, path: str | Path, filename: str, *, 
     with audit_origin(ctx.origin, ctx.actor_id):
         try:
             first = report.header_row
+            _plan_each_lookup(session)
             tipo.start(ctx)
             for chunk in batched(_rows(data, header), CHUNK):
                 first = chunk[0].number
