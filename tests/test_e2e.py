@@ -11,6 +11,7 @@ Skipped only when /usr/bin/chromium or the playwright package is missing (.ci/ru
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -121,25 +122,25 @@ def _seed(session, today: dt.date) -> Seed:
     )
 
 
-@pytest.fixture
-def live_server(fresh_database_url, tmp_path):
-    """The real console on a fresh seeded database, served on a free port in a daemon thread."""
-    url = fresh_database_url
-    # The browser posts the real forms, CSRF token included.
-    config = app_config(url, WTF_CSRF_ENABLED=True, IMPORT_FOLDER=str(tmp_path / "uploads"))
+@contextlib.contextmanager
+def live_console(database_url: str, seed, **config):
+    """The real console on a fresh database seeded by ``seed(session)`` (committed), served on a
+    free port in a daemon thread: yields a LiveServer. The browser posts the real forms, CSRF
+    token included; ``config`` adds settings (e.g. the upload folders)."""
+    config = app_config(database_url, WTF_CSRF_ENABLED=True, **config)
     config.pop("SERVER_NAME")
     app = create_app(config)
     with app.app_context():
         db.create_all()
-        seed = _seed(db.session, clock.today())
+        with app.test_request_context():
+            seeded = seed(db.session)
         db.session.commit()
         db.session.remove()
-
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", seed)
+        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", seeded)
     finally:
         server.shutdown()
         server.server_close()
@@ -147,6 +148,14 @@ def live_server(fresh_database_url, tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(fresh_database_url, tmp_path):
+    """The console on a fresh seeded database (``_seed``)."""
+    with live_console(fresh_database_url, lambda s: _seed(s, clock.today()),
+                      IMPORT_FOLDER=str(tmp_path / "uploads")) as live:
+        yield live
 
 
 @pytest.fixture

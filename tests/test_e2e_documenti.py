@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from app import create_app
-from models import RigaVoucher, Voucher, clock, dates, db
+from models import RigaVoucher, Voucher, clock, dates
 from models.operations import percorsi as ops
 from models.operations import voucher as voucher_ops
 
 from . import factories as f
-from .conftest import app_config
 from .paths import voce
-from .test_e2e import CHROMIUM, TIMEOUT, LiveServer, expect_flash, fill_date, login, submit_step
+from .test_e2e import CHROMIUM, TIMEOUT, expect_flash, fill_date, live_console, login, submit_step
 
 try:
     from playwright.sync_api import expect
@@ -67,26 +63,9 @@ def _seed(session, today: dt.date) -> dict:
 
 @pytest.fixture
 def live_server(fresh_database_url, tmp_path):
-    config = app_config(fresh_database_url, WTF_CSRF_ENABLED=True, ALLEGATI_DIR=str(tmp_path / "allegati"))
-    config.pop("SERVER_NAME")
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-        seed = _seed(db.session, clock.today())
-        db.session.commit()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-documenti", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", seed)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    with live_console(fresh_database_url, lambda s: _seed(s, clock.today()),
+                      ALLEGATI_DIR=str(tmp_path / "allegati")) as live:
+        yield live
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import calendar
 import datetime as dt
 import os
 import shutil
-import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -22,16 +21,13 @@ import pytest
 from flask_babel import gettext
 from playwright.sync_api import expect  # noqa: E402  (test_e2e skips without it)
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from app import create_app
 from models import Ore, clock, db
 from models.base import StatoPercorso, TipoAssenza, TipologiaPercorso, TipoOre
 from models.calendario import default_grid_month
 
 from . import factories as f
-from .conftest import app_config
-from .test_e2e import TIMEOUT, login, logout, pick_ajax
+from .test_e2e import TIMEOUT, live_console, login, logout, pick_ajax
 
 
 @dataclass
@@ -76,26 +72,8 @@ def _seed(session, today: dt.date) -> Month:
 
 @pytest.fixture
 def live(fresh_database_url):
-    config = app_config(fresh_database_url, WTF_CSRF_ENABLED=True)
-    config.pop("SERVER_NAME")
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-        month = _seed(db.session, clock.today())
-        db.session.commit()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-griglia", daemon=True)
-    thread.start()
-    try:
-        yield app, f"http://127.0.0.1:{server.server_port}", month
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    with live_console(fresh_database_url, lambda s: _seed(s, clock.today())) as server:
+        yield server.app, server.url, server.seed
 
 
 @pytest.fixture

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from app import create_app
 from models import (
     Addebito,
     Fattura,
@@ -36,12 +33,11 @@ from models.operations import percorsi as ops
 from models.operations import voucher as voucher_ops
 
 from . import factories as f
-from .conftest import app_config
 from .test_e2e import (
     CHROMIUM,
     TIMEOUT,
-    LiveServer,
     expect_flash,
+    live_console,
     login,
     logout,
     submit_step,
@@ -95,27 +91,8 @@ def _seed(session, today: dt.date) -> dict:
 
 @pytest.fixture
 def live_server(fresh_database_url):
-    config = app_config(fresh_database_url, WTF_CSRF_ENABLED=True)
-    config.pop("SERVER_NAME")
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-        with app.test_request_context():
-            seed = _seed(db.session, clock.today())
-        db.session.commit()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-pip-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", seed)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    with live_console(fresh_database_url, lambda s: _seed(s, clock.today())) as live:
+        yield live
 
 
 @pytest.fixture

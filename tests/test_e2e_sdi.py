@@ -9,22 +9,18 @@ thread); skipped only where chromium or playwright is missing. Screenshots go to
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from app import create_app
 from models import Fattura, TrasmissioneSdi, db
 from models.base import TipoVoce
 from models.operations import fatture as ops
 from models.sdi import StatoSdi
 
 from . import factories as f
-from .conftest import app_config
 from .sdi_messaggi import receipt
-from .test_e2e import CHROMIUM, TIMEOUT, LiveServer, _shot, expect_flash, fill_date, login
+from .test_e2e import CHROMIUM, TIMEOUT, _shot, expect_flash, fill_date, live_console, login
 
 try:
     from playwright.sync_api import expect
@@ -47,26 +43,8 @@ def _seed(session) -> int:
 
 @pytest.fixture
 def live_server(fresh_database_url):
-    config = app_config(fresh_database_url, WTF_CSRF_ENABLED=True)
-    config.pop("SERVER_NAME")
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-        seed = _seed(db.session)
-        db.session.commit()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-sdi-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", seed)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    with live_console(fresh_database_url, _seed) as live:
+        yield live
 
 
 @pytest.fixture
