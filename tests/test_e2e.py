@@ -150,6 +150,21 @@ def live_console(database_url: str, seed, **config):
             db.engine.dispose()
 
 
+@contextlib.contextmanager
+def italian_page(chromium, url: str, **options):
+    """A page in a fresh Italian context of the run's headless chromium, based at ``url``;
+    every confirm() is accepted. ``options`` go to the context (viewport, downloads)."""
+    context = chromium.new_context(base_url=url, locale="it-IT", **options)
+    context.set_default_timeout(TIMEOUT)
+    expect.set_options(timeout=TIMEOUT)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    try:
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def live_server(fresh_database_url, tmp_path):
     """The console on a fresh seeded database (``_seed``)."""

@@ -21,7 +21,15 @@ from models.operations import voucher as voucher_ops
 
 from . import factories as f
 from .paths import voce
-from .test_e2e import CHROMIUM, TIMEOUT, expect_flash, fill_date, live_console, login, submit_step
+from .test_e2e import (
+    CHROMIUM,
+    expect_flash,
+    fill_date,
+    italian_page,
+    live_console,
+    login,
+    submit_step,
+)
 
 try:
     from playwright.sync_api import expect
@@ -70,13 +78,8 @@ def live_server(fresh_database_url, tmp_path):
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, locale="it-IT", accept_downloads=True)
-    context.set_default_timeout(TIMEOUT)
-    expect.set_options(timeout=TIMEOUT)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    yield page
-    context.close()
+    with italian_page(chromium, live_server.url, accept_downloads=True) as page:
+        yield page
 
 
 def type_dates(page, start: dt.date, end: dt.date) -> None:

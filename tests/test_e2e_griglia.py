@@ -27,7 +27,7 @@ from models.base import StatoPercorso, TipoAssenza, TipologiaPercorso, TipoOre
 from models.calendario import default_grid_month
 
 from . import factories as f
-from .test_e2e import TIMEOUT, live_console, login, logout, pick_ajax
+from .test_e2e import italian_page, live_console, login, logout, pick_ajax
 
 
 @dataclass
@@ -78,13 +78,8 @@ def live(fresh_database_url):
 
 @pytest.fixture
 def page(chromium, live):
-    context = chromium.new_context(base_url=live[1], locale="it-IT", viewport={"width": 1500, "height": 900})
-    context.set_default_timeout(TIMEOUT)
-    expect.set_options(timeout=TIMEOUT)
-    page = context.new_page()
-    page.on("dialog", lambda d: d.accept())
-    yield page
-    context.close()
+    with italian_page(chromium, live[1], viewport={"width": 1500, "height": 900}) as page:
+        yield page
 
 
 def shot(page, tmp_path: Path, name: str) -> None:

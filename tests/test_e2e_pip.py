@@ -35,8 +35,8 @@ from models.operations import voucher as voucher_ops
 from . import factories as f
 from .test_e2e import (
     CHROMIUM,
-    TIMEOUT,
     expect_flash,
+    italian_page,
     live_console,
     login,
     logout,
@@ -97,14 +97,8 @@ def live_server(fresh_database_url):
 
 @pytest.fixture
 def page(chromium, live_server):
-    """A fresh Italian context in the run's headless chromium; every confirm() is accepted."""
-    context = chromium.new_context(base_url=live_server.url, locale="it-IT")
-    context.set_default_timeout(TIMEOUT)
-    expect.set_options(timeout=TIMEOUT)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    yield page
-    context.close()
+    with italian_page(chromium, live_server.url) as page:
+        yield page
 
 
 def set_date(page, selector: str, day: dt.date) -> None:

@@ -20,7 +20,15 @@ from models.sdi import StatoSdi
 
 from . import factories as f
 from .sdi_messaggi import receipt
-from .test_e2e import CHROMIUM, TIMEOUT, _shot, expect_flash, fill_date, live_console, login
+from .test_e2e import (
+    CHROMIUM,
+    _shot,
+    expect_flash,
+    fill_date,
+    italian_page,
+    live_console,
+    login,
+)
 
 try:
     from playwright.sync_api import expect
@@ -49,14 +57,8 @@ def live_server(fresh_database_url):
 
 @pytest.fixture
 def page(chromium, live_server):
-    """A fresh Italian context in the run's headless chromium; every confirm() is accepted."""
-    context = chromium.new_context(base_url=live_server.url, locale="it-IT")
-    context.set_default_timeout(TIMEOUT)
-    expect.set_options(timeout=TIMEOUT)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    yield page
-    context.close()
+    with italian_page(chromium, live_server.url) as page:
+        yield page
 
 
 def test_an_invoice_rejected_by_sdi_is_corrected_and_sent_again_in_a_real_browser(live_server, page, tmp_path):
